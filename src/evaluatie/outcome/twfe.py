@@ -1,0 +1,173 @@
+"""Two-way fixed effects (TWFE) difference-in-differences on a unit x period panel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from linearmodels.panel import PanelOLS
+
+from evaluatie.outcome import _panel
+from evaluatie.outcome.results import EffectResult, normal_or_t_interval
+
+
+@dataclass(frozen=True)
+class PanelDesign:
+    """A checked panel with integer unit and period codes, ready for estimation and resampling."""
+
+    data: pd.DataFrame  # columns: _u, _t (codes), y, d, covariates..., _w
+    covariates: tuple[str, ...]
+    n_units: int
+    n_periods: int
+    treated_units: np.ndarray  # unit codes with any d != 0
+    warnings: tuple[str, ...]
+
+
+def prepare_panel(
+    df: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    treated: str,
+    covariates: Sequence[str] | None,
+    weights: str | None,
+) -> PanelDesign:
+    """Validate columns and rows once, so every inference method sees the same sample."""
+    _panel.require_columns(
+        df, {outcome: "uitkomstmaat", unit: "eenheid", time: "periode", treated: "behandeld (0/1 of intensiteit)"}
+    )
+    covs = _panel.prepare_covariates(df, covariates)
+    _panel.check_weights(df, weights)
+    _panel.require_numeric(df, treated, "behandeld")
+    if df[treated].isna().any():
+        raise ValueError(f"Kolom '{treated}' (behandeld) heeft lege waarden; vul 0 of de intensiteit in per rij.")
+    _panel.check_no_duplicates(df, unit, time)
+    warnings: list[str] = []
+    data = _panel.drop_missing_outcome(df, outcome, covs, warnings)
+    units, u_codes = np.unique(data[unit].to_numpy(), return_inverse=True)
+    times, t_codes = np.unique(data[time].to_numpy(), return_inverse=True)
+    out = pd.DataFrame(
+        {
+            "_u": u_codes,
+            "_t": t_codes,
+            "y": data[outcome].to_numpy(dtype=float),
+            "d": data[treated].to_numpy(dtype=float),
+            "_w": data[weights].to_numpy(dtype=float) if weights else 1.0,
+        }
+    )
+    for c in covs:
+        out[c] = data[c].to_numpy(dtype=float)
+    ever = out.groupby("_u")["d"].apply(lambda s: bool((s != 0).any()))
+    treated_units = np.flatnonzero(ever.to_numpy())
+    if len(treated_units) == 0:
+        raise ValueError(f"Geen behandelde eenheden: kolom '{treated}' is overal 0 (na weglaten van lege uitkomsten).")
+    if len(treated_units) == len(units):
+        raise ValueError(
+            f"Geen controle-eenheden: elke eenheid in '{unit}' is ooit behandeld volgens '{treated}'. "
+            "Een verschil-in-verschillen vraagt eenheden zonder de aanpak."
+        )
+    first = out.loc[out["d"] != 0].groupby("_u")["_t"].min()
+    min_t = out.groupby("_u")["_t"].min().loc[first.index]
+    if (first <= min_t).all():
+        raise ValueError(
+            "Geen voorperiode: alle behandelde eenheden zijn al behandeld in hun eerste waargenomen periode."
+        )
+    for c in covs:
+        if out.groupby("_u")[c].nunique().max() <= 1:
+            warnings.append(
+                f"Achtergrondkenmerk '{c}' verandert niet in de tijd; de vaste effecten per eenheid "
+                "nemen het al mee, dus het telt niet mee in deze schatting."
+            )
+    return PanelDesign(
+        data=out,
+        covariates=tuple(covs),
+        n_units=len(units),
+        n_periods=len(times),
+        treated_units=treated_units,
+        warnings=tuple(warnings),
+    )
+
+
+def _panelols(design: PanelDesign, weighted: bool):
+    data = design.data.set_index(["_u", "_t"])
+    regressors = ["d", *[c for c in design.covariates if data[c].groupby(level=0).nunique().max() > 1]]
+    model = PanelOLS(
+        data["y"],
+        data[regressors],
+        entity_effects=True,
+        time_effects=True,
+        weights=data["_w"] if weighted else None,
+        drop_absorbed=True,
+    )
+    fit = model.fit(
+        cov_type="clustered", cluster_entity=True, debiased=False, group_debias=False, auto_df=False,
+        count_effects=False,
+    )
+    return fit, regressors
+
+
+def stata_cluster_factor(n_obs: int, n_clusters: int, n_params: int) -> float:
+    """Small-sample factor G/(G-1) * (N-1)/(N-K) of Stata's ``xtreg, fe`` and ``reghdfe`` (CRV1)."""
+    return n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - n_params)
+
+
+def estimate_twfe(
+    df: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    treated: str,
+    covariates: Sequence[str] | None = None,
+    weights: str | None = None,
+    inference: str = "cluster",
+    n_draws: int = 999,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> EffectResult:
+    """TWFE DiD: y_it = a_i + l_t + b d_it (+ covariates), b is the effect.
+
+    Default standard errors are clustered by unit with Stata's small-sample factors and t(G-1)
+    reference, as ``xtreg, fe vce(cluster unit)`` and ``reghdfe`` print, so numbers compare with textbooks.
+    """
+    if inference != "cluster":
+        raise ValueError(f"Onbekende inferentie '{inference}'; kies uit 'cluster'.")
+    design = prepare_panel(df, outcome, unit, time, treated, covariates, weights)
+    fit, regressors = _panelols(design, weights is not None)
+    est = float(fit.params["d"])
+    g = design.n_units
+    # Unit effects are nested in the clusters and not counted; time effects and the constant are.
+    k = len(regressors) + design.n_periods
+    se = float(fit.std_errors["d"]) * np.sqrt(stata_cluster_factor(int(fit.nobs), g, k))
+    lo, hi, p = normal_or_t_interval(est, se, alpha, g - 1)
+    warnings = list(design.warnings)
+    n_treated = len(design.treated_units)
+    starts = design.data.loc[design.data["d"] != 0].groupby("_u")["_t"].min()
+    if starts.nunique() > 1:
+        warnings.append(
+            "De eenheden zijn op verschillende momenten gestart. Gewone TWFE vergelijkt dan deels met eenheden "
+            "die al eerder gestart zijn; bij effecten die in de tijd veranderen is de uitkomst vertekend. "
+            "Gebruik de schatting per startcohort (Callaway & Sant'Anna)."
+        )
+    if n_treated < 10:
+        warnings.append(
+            f"Slechts {n_treated} behandelde eenheden: geclusterde standaardfouten zijn dan vaak te klein. "
+            "Kijk ook naar de randomisatie-inferentie of de wild cluster bootstrap."
+        )
+    return EffectResult(
+        estimate=est,
+        se=se,
+        ci_low=lo,
+        ci_high=hi,
+        p_value=p,
+        n_units=g,
+        n_treated=n_treated,
+        n_obs=int(fit.nobs),
+        method="twfe",
+        inference="cluster",
+        inference_reason="Standaardfouten geclusterd per eenheid (gevraagd).",
+        warnings=tuple(warnings),
+        outcome=outcome,
+        alpha=alpha,
+    )
