@@ -1,6 +1,7 @@
 """Outcome evaluation: difference-in-differences estimators, inference and diagnostics."""
 
+from evaluatie.outcome.did2x2 import estimate_2x2
 from evaluatie.outcome.results import EffectResult
 from evaluatie.outcome.twfe import estimate_twfe
 
-__all__ = ["EffectResult", "estimate_twfe"]
+__all__ = ["EffectResult", "estimate_2x2", "estimate_twfe"]

@@ -10,6 +10,7 @@ import pandas as pd
 from linearmodels.panel import PanelOLS
 
 from evaluatie.outcome import _panel
+from evaluatie.outcome.inference import InferenceProblem, run_inference
 from evaluatie.outcome.results import EffectResult, normal_or_t_interval
 
 
@@ -131,8 +132,10 @@ def estimate_twfe(
     Default standard errors are clustered by unit with Stata's small-sample factors and t(G-1)
     reference, as ``xtreg, fe vce(cluster unit)`` and ``reghdfe`` print, so numbers compare with textbooks.
     """
-    if inference != "cluster":
-        raise ValueError(f"Onbekende inferentie '{inference}'; kies uit 'cluster'.")
+    if inference not in ("cluster", "wild_bootstrap", "randomization", "auto"):
+        raise ValueError(
+            f"Onbekende inferentie '{inference}'; kies uit 'cluster', 'wild_bootstrap', 'randomization' of 'auto'."
+        )
     design = prepare_panel(df, outcome, unit, time, treated, covariates, weights)
     fit, regressors = _panelols(design, weights is not None)
     est = float(fit.params["d"])
@@ -155,7 +158,7 @@ def estimate_twfe(
             f"Slechts {n_treated} behandelde eenheden: geclusterde standaardfouten zijn dan vaak te klein. "
             "Kijk ook naar de randomisatie-inferentie of de wild cluster bootstrap."
         )
-    return EffectResult(
+    base = EffectResult(
         estimate=est,
         se=se,
         ci_low=lo,
@@ -166,8 +169,33 @@ def estimate_twfe(
         n_obs=int(fit.nobs),
         method="twfe",
         inference="cluster",
-        inference_reason="Standaardfouten geclusterd per eenheid (gevraagd).",
+        inference_reason="Standaardfouten geclusterd per eenheid.",
         warnings=tuple(warnings),
         outcome=outcome,
         alpha=alpha,
+    )
+    if inference == "cluster":
+        return base
+    return run_inference(base, inference_problem(design, regressors[1:], weights is not None), inference,
+                         n_draws=n_draws, seed=seed)
+
+
+def inference_problem(design: PanelDesign, covariates: Sequence[str], weighted: bool) -> InferenceProblem:
+    """TWFE as a resampling problem: each unit carries its treatment path, which placebo draws reassign."""
+    data = design.data
+    wide = data.pivot(index="_u", columns="_t", values="d").reindex(
+        index=range(design.n_units), columns=range(design.n_periods)
+    )
+    wide = wide.ffill(axis=1).bfill(axis=1).fillna(0.0)
+    paths, labels = np.unique(wide.to_numpy(), axis=0, return_inverse=True)
+    return InferenceProblem(
+        y=data["y"].to_numpy(),
+        d=data["d"].to_numpy(),
+        nuisance=data[list(covariates)].to_numpy() if covariates else None,
+        fe=[data["_u"].to_numpy(), data["_t"].to_numpy()],
+        weights=data["_w"].to_numpy() if weighted else None,
+        clusters=data["_u"].to_numpy(),
+        tcode=data["_t"].to_numpy(),
+        paths=paths,
+        cluster_label=labels.ravel(),
     )

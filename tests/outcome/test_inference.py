@@ -1,0 +1,115 @@
+"""Wild cluster bootstrap and randomisation inference: fast paths agree with brute force refits."""
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluatie.outcome import estimate_2x2, estimate_twfe
+from evaluatie.outcome.inference import n_assignments
+
+
+def small_panel(n_units=8, n_treated=2, n_periods=6, start=3, effect=1.0, seed=3):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_units):
+        a = rng.normal()
+        for t in range(n_periods):
+            d = int(i < n_treated and t >= start)
+            rows.append((i, t, d, a + 0.3 * t + effect * d + rng.normal(scale=0.5), rng.normal()))
+    return pd.DataFrame(rows, columns=["u", "t", "d", "y", "x"])
+
+
+def test_exact_randomization_matches_brute_force_refits():
+    df = small_panel()
+    r = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", inference="randomization")
+    treated_path = df.loc[df["u"] == 0, "d"].to_numpy()
+    placebo = []
+    for chosen in itertools.combinations(range(8), 2):
+        d = np.where(df["u"].isin(chosen), np.tile(treated_path, 8), 0)
+        placebo.append(estimate_twfe(df.assign(d=d), outcome="y", unit="u", time="t", treated="d").att)
+    p = np.mean(np.abs(placebo) >= abs(r.att) - 1e-10)
+    assert r.p_value == pytest.approx(p)
+    assert r.inference == "randomization" and "alle 28" in r.inference_reason
+    assert r.se == pytest.approx(np.std(placebo))
+
+
+def test_randomization_ci_inverts_the_test():
+    df = small_panel(n_units=10, seed=4)
+    r = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", inference="randomization", alpha=0.1)
+    assert r.ci_low < r.att < r.ci_high
+    for tau, inside in [(r.ci_low + 1e-6, True), (r.ci_high - 1e-6, True), (r.ci_low - 1e-3, False),
+                        (r.ci_high + 1e-3, False)]:
+        shifted = df.assign(y=df["y"] - tau * df["d"])
+        p = estimate_twfe(shifted, outcome="y", unit="u", time="t", treated="d", inference="randomization",
+                          alpha=0.1).p_value
+        assert (p > 0.1) == inside
+
+
+def test_randomization_with_covariates_and_weights_matches_refits():
+    df = small_panel(n_units=7, n_treated=1, seed=5).assign(w=lambda d: 1.0 + d["u"])
+    r = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", covariates=["x"], weights="w",
+                      inference="randomization")
+    path = df.loc[df["u"] == 0, "d"].to_numpy()
+    placebo = [
+        estimate_twfe(df.assign(d=np.where(df["u"] == k, np.tile(path, 7), 0)), outcome="y", unit="u", time="t",
+                      treated="d", covariates=["x"], weights="w").att
+        for k in range(7)
+    ]
+    assert r.p_value == pytest.approx(np.mean(np.abs(placebo) >= abs(r.att) - 1e-10))
+    assert any("nooit significant" in w for w in r.warnings)
+
+
+def test_randomization_2x2_cross_section_by_cluster():
+    rng = np.random.default_rng(6)
+    rows = [(c, int(c < 2), p, rng.normal() + 0.5 * (c < 2) * p) for c in range(7) for p in (0, 1) for _ in range(5)]
+    df = pd.DataFrame(rows, columns=["c", "g", "post", "y"])
+    r = estimate_2x2(df, outcome="y", group="g", post="post", cluster="c", inference="randomization")
+    placebo = []
+    for chosen in itertools.combinations(range(7), 2):
+        g = df["c"].isin(chosen).astype(int)
+        placebo.append(estimate_2x2(df.assign(g=g), outcome="y", group="g", post="post").att)
+    assert r.p_value == pytest.approx(np.mean(np.abs(placebo) >= abs(r.att) - 1e-10))
+
+
+def test_wild_bootstrap_agrees_with_cluster_inference_when_clusters_are_many():
+    df = small_panel(n_units=60, n_treated=30, seed=7, effect=0.3)
+    cl = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d")
+    wb = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", inference="wild_bootstrap")
+    assert wb.att == cl.att and wb.se == cl.se
+    assert wb.ci_low == pytest.approx(cl.ci_low, abs=0.3 * cl.se)
+    assert wb.ci_high == pytest.approx(cl.ci_high, abs=0.3 * cl.se)
+    assert wb.p_value == pytest.approx(cl.p_value, abs=0.03)
+    assert "Rademacher" in wb.inference_reason
+    assert set(wb.to_frame()["inference"]) == {"wild_bootstrap", "cluster"}
+
+
+def test_wild_bootstrap_uses_webb_weights_with_few_clusters():
+    df = small_panel(n_units=10, n_treated=3)
+    wb = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", inference="wild_bootstrap", n_draws=199)
+    assert "Webb" in wb.inference_reason
+    assert wb.ci_low < wb.att < wb.ci_high
+
+
+def test_auto_rule_chooses_by_number_of_treated_clusters():
+    few = estimate_twfe(small_panel(n_units=12, n_treated=3), outcome="y", unit="u", time="t", treated="d",
+                        inference="auto", n_draws=199)
+    assert few.inference == "randomization" and "slechts 3" in few.inference_reason
+    assert list(few.to_frame()["inference"]) == ["randomization", "wild_bootstrap", "cluster"]
+    many = estimate_twfe(small_panel(n_units=30, n_treated=12), outcome="y", unit="u", time="t", treated="d",
+                         inference="auto")
+    assert many.inference == "cluster" and "12 behandelde" in many.inference_reason
+
+
+def test_wild_bootstrap_2x2_panel():
+    df = small_panel(n_units=20, n_treated=5)
+    df["post"] = (df["t"] >= 3).astype(int)
+    df["g"] = (df["u"] < 5).astype(int)
+    r = estimate_2x2(df, outcome="y", group="g", post="post", unit="u", inference="wild_bootstrap", n_draws=499)
+    assert r.ci_low < r.att < r.ci_high and 0 <= r.p_value <= 1
+
+
+def test_number_of_assignments():
+    assert n_assignments(np.array([0, 0, 0, 1, 1])) == 10
+    assert n_assignments(np.array([0, 0, 1, 2])) == 12
