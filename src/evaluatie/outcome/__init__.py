@@ -2,6 +2,8 @@
 
 from evaluatie.outcome.did2x2 import estimate_2x2
 from evaluatie.outcome.results import EffectResult
+from evaluatie.outcome.staggered import AggregateResult, StaggeredResult, estimate_staggered
 from evaluatie.outcome.twfe import estimate_twfe
 
-__all__ = ["EffectResult", "estimate_2x2", "estimate_twfe"]
+__all__ = ["AggregateResult", "EffectResult", "StaggeredResult", "estimate_2x2", "estimate_staggered",
+           "estimate_twfe"]

@@ -1,0 +1,419 @@
+"""Staggered adoption: Callaway & Sant'Anna (2021) group-time effects ATT(g,t) and their aggregations.
+
+Each ATT(g,t) is a 2x2 comparison of cohort g with clean comparison units (never treated, or not yet
+treated), so no already-treated unit ever serves as a control, which is what biases TWFE under staggered
+timing with effects that change over time. Inference uses the influence function of every estimate, summed
+per cluster (the unit by default), so aggregations get standard errors without resampling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from linearmodels.iv import IV2SLS
+from scipy import stats
+
+from evaluatie.outcome import _panel
+
+AGGREGATIONS = ("simple", "group", "dynamic", "calendar")
+
+
+def _simultaneous_crit(cov: np.ndarray, alpha: float, n_sim: int, seed: int) -> float:
+    """Critical value for a uniform band: quantile of max |Z_k| / sd_k with Z ~ N(0, cov).
+
+    This is the Gaussian limit the multiplier bootstrap of Callaway & Sant'Anna approximates; simulating it
+    from the (small) covariance of the estimates is exact in that limit and costs nothing for large panels.
+    """
+    sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+    ok = sd > 0
+    if ok.sum() == 0:
+        return float("nan")
+    if ok.sum() == 1:
+        return float(stats.norm.ppf(1 - alpha / 2))
+    corr = cov[np.ix_(ok, ok)] / np.outer(sd[ok], sd[ok])
+    vals, vecs = np.linalg.eigh(corr)
+    root = vecs * np.sqrt(np.clip(vals, 0, None))
+    z = np.random.default_rng(seed).standard_normal((n_sim, len(vals))) @ root.T
+    return float(np.quantile(np.abs(z).max(axis=1), 1 - alpha))
+
+
+def _weight_influence(share_if: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Influence of estimated weights share_k / sum(share) (cohort sizes are estimated too)."""
+    total = share.sum()
+    return share_if / total - np.outer(share_if.sum(axis=1), share / total**2)
+
+
+@dataclass(frozen=True)
+class AggregateResult:
+    """An aggregation of ATT(g,t): the overall effect plus a table by group, event time or calendar time."""
+
+    kind: str
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    table: pd.DataFrame
+    crit_value: float
+    n_units: int
+    n_treated: int
+    method: str
+    inference: str
+    inference_reason: str
+    warnings: tuple[str, ...] = ()
+    outcome: str = ""
+    alpha: float = 0.05
+
+    @property
+    def att(self) -> float:
+        return self.estimate
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table with one extra first row for the overall effect (``level`` = 'totaal')."""
+        overall = pd.DataFrame(
+            {"level": ["totaal"], "value": [np.nan], "estimate": [self.estimate], "se": [self.se],
+             "ci_low": [self.ci_low], "ci_high": [self.ci_high], "p_value": [self.p_value]}
+        )
+        rows = self.table.rename(columns={self.table.columns[0]: "value"}).assign(level=self.table.columns[0])
+        out = pd.concat([overall, rows], ignore_index=True)
+        return out.assign(kind=self.kind, outcome=self.outcome, method=self.method, inference=self.inference,
+                          n_units=self.n_units, n_treated=self.n_treated, warnings=" | ".join(self.warnings))
+
+
+@dataclass(frozen=True)
+class StaggeredResult:
+    """Group-time effects ATT(g,t) with their influence functions, ready to aggregate."""
+
+    att_gt: pd.DataFrame
+    pretrend_stat: float
+    pretrend_p: float
+    n_units: int
+    n_treated: int
+    control_group: str
+    base_period: str
+    anticipation: int
+    crit_value: float
+    warnings: tuple[str, ...]
+    outcome: str
+    alpha: float
+    method: str = "callaway_santanna"
+    inference: str = "influence_function"
+    inference_reason: str = ""
+    seed: int = 0
+    _psi: np.ndarray = field(default=None, repr=False)  # clusters x cells, scaled so se = sqrt(sum psi^2)
+    _share: np.ndarray = field(default=None, repr=False)  # per cell: estimated share of its cohort
+    _share_if: np.ndarray = field(default=None, repr=False)  # clusters x cells: influence of that share
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.att_gt.assign(outcome=self.outcome, control_group=self.control_group, method=self.method)
+
+    def aggregate(self, kind: str = "simple", min_e: float = -np.inf, max_e: float = np.inf) -> AggregateResult:
+        """Aggregate as R ``did::aggte``: "simple", "group", "dynamic" (event time) or "calendar"."""
+        if kind not in AGGREGATIONS:
+            raise ValueError(f"Onbekende aggregatie '{kind}'; kies uit {', '.join(AGGREGATIONS)}.")
+        gt = self.att_gt
+        ok = gt["att"].notna().to_numpy()
+        g, t = gt["cohort"].to_numpy(), gt["time"].to_numpy()
+        e = gt["event_time"].to_numpy()
+        post = ok & (t >= g) & (e <= max_e)
+        att = gt["att"].fillna(0.0).to_numpy()
+        psi, share, share_if = self._psi, self._share, self._share_if
+
+        def weighted(mask: np.ndarray) -> tuple[float, np.ndarray]:
+            idx = np.flatnonzero(mask)
+            wts = share[idx] / share[idx].sum()
+            inf = psi[:, idx] @ wts + _weight_influence(share_if[:, idx], share[idx]) @ att[idx]
+            return float(att[idx] @ wts), inf
+
+        def equal(mask: np.ndarray) -> tuple[float, np.ndarray]:
+            idx = np.flatnonzero(mask)
+            return float(att[idx].mean()), psi[:, idx].mean(axis=1)
+
+        if kind == "simple":
+            if not post.any():
+                raise ValueError("Geen enkele periode na de start met een schatting; er is niets te middelen.")
+            est, inf = weighted(post)
+            return self._aggregate_result(kind, est, inf, "cohort", [], [])
+        if kind == "group":
+            levels = [c for c in np.unique(g) if post[g == c].any()]
+            parts = [equal(post & (g == c)) for c in levels]
+            ests = np.array([p[0] for p in parts])
+            infs = np.column_stack([p[1] for p in parts])
+            first = np.array([np.flatnonzero(g == c)[0] for c in levels])
+            s, s_if = share[first], share_if[:, first]
+            wts = s / s.sum()
+            overall = float(ests @ wts)
+            inf = infs @ wts + _weight_influence(s_if, s) @ ests
+            return self._aggregate_result(kind, overall, inf, "cohort", levels, list(zip(ests, infs.T)))
+        if kind == "dynamic":
+            use = ok & (e >= min_e) & (e <= max_e)
+            levels = sorted(np.unique(e[use]))
+            parts = [weighted(use & (e == k)) for k in levels]
+            keep = [i for i, k in enumerate(levels) if k >= 0]
+            if not keep:
+                raise ValueError("Geen gebeurtenistijd 0 of later; er is geen effect na de start te middelen.")
+            overall = float(np.mean([parts[i][0] for i in keep]))
+            inf = np.mean([parts[i][1] for i in keep], axis=0)
+            return self._aggregate_result(kind, overall, inf, "event_time", levels, parts)
+        levels = [c for c in np.unique(t) if post[t == c].any()]
+        parts = [weighted(post & (t == c)) for c in levels]
+        overall = float(np.mean([p[0] for p in parts]))
+        inf = np.mean([p[1] for p in parts], axis=0)
+        return self._aggregate_result(kind, overall, inf, "time", levels, parts)
+
+    def _aggregate_result(self, kind, est, inf, level_name, levels, parts) -> AggregateResult:
+        crit_n = stats.norm.ppf(1 - self.alpha / 2)
+        se = float(np.sqrt(np.sum(inf**2)))
+        rows = []
+        crit = float("nan")
+        if parts:
+            infs = np.column_stack([p[1] for p in parts])
+            ses = np.sqrt((infs**2).sum(axis=0))
+            crit = _simultaneous_crit(infs.T @ infs, self.alpha, 10_000, self.seed)
+            for lev, (e_k, _), s_k in zip(levels, parts, ses):
+                rows.append({level_name: lev, "estimate": e_k, "se": s_k, "ci_low": e_k - crit_n * s_k,
+                             "ci_high": e_k + crit_n * s_k, "cband_low": e_k - crit * s_k,
+                             "cband_high": e_k + crit * s_k, "p_value": 2 * stats.norm.sf(abs(e_k / s_k))})
+        table = pd.DataFrame(rows, columns=[level_name, "estimate", "se", "ci_low", "ci_high", "cband_low",
+                                            "cband_high", "p_value"])
+        names = {"simple": "gewogen gemiddelde van alle ATT(g,t) na de start",
+                 "group": "gemiddelde per startcohort", "dynamic": "naar tijd sinds de start",
+                 "calendar": "naar kalenderperiode"}
+        return AggregateResult(
+            kind=kind, estimate=est, se=se, ci_low=est - crit_n * se, ci_high=est + crit_n * se,
+            p_value=float(2 * stats.norm.sf(abs(est / se))) if se > 0 else float("nan"), table=table,
+            crit_value=crit, n_units=self.n_units, n_treated=self.n_treated, method=f"callaway_santanna_{kind}",
+            inference=self.inference,
+            inference_reason=f"{self.inference_reason} Aggregatie: {names[kind]}; de band in de tabel is "
+            "simultaan over alle rijen.",
+            warnings=self.warnings, outcome=self.outcome, alpha=self.alpha,
+        )
+
+
+def _cell_or(dy, x, w, treat, ctrl):
+    """Outcome-regression DiD for one (g,t) cell (Sant'Anna & Zhao 2020, panel), with its influence function.
+
+    Returns the estimate and the influence function on the cell's units (treat | ctrl), where x includes
+    an intercept. Without covariates this is the plain difference of mean changes.
+    """
+    wt, wc = w * treat, w * ctrl
+    if x is None:
+        mt, mc = wt.mean(), wc.mean()
+        eta_t = (wt * dy).sum() / wt.sum()
+        beta0 = (wc * dy).sum() / wc.sum()
+        inf = wt * (dy - eta_t) / mt - wc * (dy - beta0) / mc
+        return eta_t - beta0, inf
+    c = ctrl > 0
+    fit = IV2SLS(dy[c], x[c], None, None, weights=w[c]).fit(cov_type="unadjusted")
+    beta = np.asarray(fit.params)
+    pred = x @ beta
+    mt = wt.mean()
+    eta_t = (wt * dy).sum() / wt.sum()
+    eta_c = (wt * pred).sum() / wt.sum()
+    xpx = (wc[:, None] * x).T @ x / len(dy)
+    lin_rep = (wc * (dy - pred))[:, None] * x @ np.linalg.pinv(xpx)
+    m1 = (wt[:, None] * x).mean(axis=0)
+    inf_treat = wt * (dy - eta_t) / mt
+    inf_ctrl = (wt * (pred - eta_c) + lin_rep @ m1) / mt
+    return eta_t - eta_c, inf_treat - inf_ctrl
+
+
+def estimate_staggered(
+    df: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    cohort: str,
+    control_group: str = "never_treated",
+    covariates: Sequence[str] | None = None,
+    anticipation: int = 0,
+    base_period: str = "varying",
+    weights: str | None = None,
+    cluster: str | None = None,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> StaggeredResult:
+    """Callaway & Sant'Anna ATT(g,t) on a unit x period panel; ``cohort`` is the first treated period, 0 = never.
+
+    ``control_group`` is "never_treated" or "not_yet_treated"; ``base_period`` "varying" (pre-periods compare
+    consecutive periods, as R did's default) or "universal" (all compare with the period before the start);
+    ``anticipation`` shifts the base period that many periods earlier. Covariates enter by outcome regression
+    on the comparison units, measured in the base period. Standard errors come from the influence function,
+    clustered by unit (or by ``cluster``, which must contain whole units).
+    """
+    if control_group not in ("never_treated", "not_yet_treated"):
+        raise ValueError(f"Onbekende controlegroep '{control_group}'; kies 'never_treated' of 'not_yet_treated'.")
+    if base_period not in ("varying", "universal"):
+        raise ValueError(f"Onbekende basisperiode '{base_period}'; kies 'varying' of 'universal'.")
+    if int(anticipation) != anticipation or anticipation < 0:
+        raise ValueError(f"anticipation moet een geheel getal >= 0 zijn, niet {anticipation!r}.")
+    roles = {outcome: "uitkomstmaat", unit: "eenheid", time: "periode", cohort: "startperiode (0 = nooit)"}
+    if cluster:
+        roles[cluster] = "cluster"
+    _panel.require_columns(df, roles)
+    covs = _panel.prepare_covariates(df, covariates)
+    _panel.check_weights(df, weights)
+    _panel.require_numeric(df, cohort, "startperiode")
+    _panel.require_numeric(df, time, "periode")
+    _panel.check_no_duplicates(df, unit, time)
+    warnings: list[str] = []
+    data = _panel.drop_missing_outcome(df, outcome, covs, warnings)
+    if data[cohort].isna().any():
+        raise ValueError(f"Kolom '{cohort}' (startperiode) heeft lege waarden; gebruik 0 voor nooit behandeld.")
+    per_unit = data.groupby(unit, sort=True)
+    for col, role in [(cohort, "startperiode"), (weights, "gewicht"), (cluster, "cluster")]:
+        if col and (per_unit[col].nunique() > 1).any():
+            raise ValueError(f"Kolom '{col}' ({role}) verschilt binnen een eenheid; verwacht één waarde per eenheid.")
+
+    periods = np.sort(data[time].unique())
+    units = per_unit[cohort].first().index.to_numpy()
+    g_val = per_unit[cohort].first().to_numpy(float)
+    late = (g_val > periods[-1])
+    if late.any():
+        warnings.append(
+            f"{int(late.sum())} eenheden starten pas na de laatste periode ({periods[-1]}); ze tellen als nooit "
+            "behandeld."
+        )
+        g_val[late] = 0
+    unknown = sorted({v for v in g_val if v != 0 and v not in set(periods)})
+    if unknown:
+        raise ValueError(
+            f"Startperiode(n) {unknown} in kolom '{cohort}' komen niet voor als periode in '{time}' "
+            f"(perioden: {list(periods)}). Controleer de startperiode of gebruik 0 voor nooit behandeld."
+        )
+    period_idx = {p: i for i, p in enumerate(periods)}
+    g_idx = np.array([period_idx.get(v, -1) if v != 0 else -1 for v in g_val])
+    too_early = (g_idx >= 0) & (g_idx - anticipation <= 0)
+    if too_early.any():
+        warnings.append(
+            f"{int(too_early.sum())} eenheden zijn al behandeld in de eerste periode (of in de anticipatieperiode); "
+            "er is geen voorperiode, dus ze zijn weggelaten."
+        )
+    keep_units = ~too_early
+    units, g_idx, g_val = units[keep_units], g_idx[keep_units], g_val[keep_units]
+    data = data[data[unit].isin(set(units))]
+    n = len(units)
+    u_pos = pd.Index(units).get_indexer(data[unit])
+    t_pos = np.array([period_idx[v] for v in data[time]])
+    k = len(periods)
+    y = np.full((n, k), np.nan)
+    y[u_pos, t_pos] = data[outcome].to_numpy(float)
+    xs = None
+    if covs:
+        xs = np.full((n, k, len(covs)), np.nan)
+        xs[u_pos, t_pos, :] = data[covs].to_numpy(float)
+    w = per_unit[weights].first().to_numpy(float)[keep_units] if weights else np.ones(n)
+    w = w / w.mean()
+    if np.isnan(y).any():
+        warnings.append(
+            "Het panel is niet compleet (niet elke eenheid heeft elke periode); elke ATT(g,t) gebruikt de "
+            "eenheden die in beide vergeleken perioden zijn waargenomen."
+        )
+    cohorts = np.unique(g_idx[g_idx >= 0])
+    if len(cohorts) == 0:
+        raise ValueError(f"Geen behandelde eenheden met een voorperiode in kolom '{cohort}'.")
+    never = g_idx < 0
+    if control_group == "never_treated" and not never.any():
+        raise ValueError(
+            "Geen eenheden die nooit behandeld zijn (startperiode 0); kies control_group='not_yet_treated'."
+        )
+    if cluster:
+        cl_codes = pd.factorize(per_unit[cluster].first().to_numpy()[keep_units])[0]
+    else:
+        cl_codes = np.arange(n)
+    n_cl = int(cl_codes.max()) + 1
+
+    rows, psi_cols, share_cols, share_if_cols = [], [], [], []
+    for gi in cohorts:
+        in_g = g_idx == gi
+        share = float((w * in_g).mean())
+        share_if = np.bincount(cl_codes, weights=w * in_g - share, minlength=n_cl) / n
+        ref = gi - anticipation - 1
+        for ti in range(k):
+            if base_period == "varying" and ti < gi - anticipation:
+                if ti == 0:
+                    continue
+                base = ti - 1
+            else:
+                if ti == ref:
+                    continue
+                base = ref
+            hi = max(ti, base)
+            if control_group == "never_treated":
+                ctrl_pool = never
+            else:
+                ctrl_pool = never | ((g_idx > hi + anticipation) & (g_idx != gi))
+            seen = ~np.isnan(y[:, ti]) & ~np.isnan(y[:, base])
+            treat, ctrl = in_g & seen, ctrl_pool & seen
+            row = {"cohort": periods[gi], "time": periods[ti], "event_time": ti - gi,
+                   "base_period": periods[base], "n_treated": int(treat.sum()), "n_control": int(ctrl.sum())}
+            cell = treat | ctrl
+            if treat.sum() == 0 or ctrl.sum() == 0:
+                rows.append({**row, "att": np.nan})
+                psi_cols.append(np.zeros(n_cl))
+                share_cols.append(share)
+                share_if_cols.append(share_if)
+                continue
+            dy = (y[cell, ti] - y[cell, base])
+            x = None
+            if covs:
+                x = np.column_stack([np.ones(cell.sum()), xs[cell, base, :]])
+            att, inf = _cell_or(dy, x, w[cell], treat[cell].astype(float), ctrl[cell].astype(float))
+            # The cell's influence function, rescaled to the full sample and summed per cluster.
+            psi = np.bincount(cl_codes[cell], weights=inf, minlength=n_cl) / cell.sum()
+            rows.append({**row, "att": float(att)})
+            psi_cols.append(psi)
+            share_cols.append(share)
+            share_if_cols.append(share_if)
+    att_gt = pd.DataFrame(rows)
+    psi = np.column_stack(psi_cols)
+    share_arr = np.array(share_cols)
+    share_if = np.column_stack(share_if_cols)
+    missing = att_gt["att"].isna()
+    if missing.any():
+        warnings.append(
+            f"{int(missing.sum())} van de {len(att_gt)} ATT(g,t) zijn niet te schatten (geen behandelde of geen "
+            "vergelijkingseenheden in die periode)."
+        )
+    se = np.sqrt((psi**2).sum(axis=0))
+    se[missing.to_numpy()] = np.nan
+    crit_n = stats.norm.ppf(1 - alpha / 2)
+    valid = ~missing.to_numpy() & (se > 0)
+    crit = _simultaneous_crit(psi[:, valid].T @ psi[:, valid], alpha, 10_000, seed)
+    att_gt["se"] = se
+    att_gt["ci_low"] = att_gt["att"] - crit_n * se
+    att_gt["ci_high"] = att_gt["att"] + crit_n * se
+    att_gt["cband_low"] = att_gt["att"] - crit * se
+    att_gt["cband_high"] = att_gt["att"] + crit * se
+    att_gt = att_gt[["cohort", "time", "att", "se", "ci_low", "ci_high", "cband_low", "cband_high", "event_time",
+                     "base_period", "n_treated", "n_control"]]
+
+    pre = valid & (att_gt["time"].to_numpy() < att_gt["cohort"].to_numpy())
+    if base_period == "universal":
+        pre &= att_gt["time"].to_numpy() != att_gt["base_period"].to_numpy()
+    stat, p_pre = float("nan"), float("nan")
+    if pre.any():
+        theta = att_gt["att"].to_numpy()[pre]
+        v = psi[:, pre].T @ psi[:, pre]
+        stat = float(theta @ np.linalg.pinv(v) @ theta)
+        p_pre = float(stats.chi2.sf(stat, np.linalg.matrix_rank(v)))
+    else:
+        warnings.append("Geen voorperioden om de aanname van parallelle trends te toetsen.")
+    n_tr = int((g_idx >= 0).sum())
+    if n_tr < 10:
+        warnings.append(
+            f"Slechts {n_tr} behandelde eenheden: de standaardfouten uit de invloedsfunctie zijn dan onbetrouwbaar. "
+            "Lees de intervallen als een ondergrens van de onzekerheid."
+        )
+    clustered = f"per cluster '{cluster}'" if cluster else "per eenheid"
+    return StaggeredResult(
+        att_gt=att_gt, pretrend_stat=stat, pretrend_p=p_pre, n_units=n, n_treated=n_tr,
+        control_group=control_group, base_period=base_period, anticipation=int(anticipation), crit_value=crit,
+        warnings=tuple(warnings), outcome=outcome, alpha=alpha,
+        inference_reason=f"Standaardfouten uit de invloedsfunctie, geclusterd {clustered}; "
+        f"vergelijkingsgroep: {'nooit behandeld' if control_group == 'never_treated' else 'nog niet behandeld'}.",
+        seed=seed, _psi=psi, _share=share_arr, _share_if=share_if,
+    )
