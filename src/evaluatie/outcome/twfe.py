@@ -10,6 +10,7 @@ import pandas as pd
 from linearmodels.panel import PanelOLS
 
 from evaluatie.outcome import _panel
+from evaluatie.outcome.bacon import bacon_decomposition
 from evaluatie.outcome.inference import InferenceProblem, run_inference
 from evaluatie.outcome.results import EffectResult, normal_or_t_interval
 
@@ -64,12 +65,16 @@ def prepare_panel(
     treated_units = np.flatnonzero(ever.to_numpy())
     if len(treated_units) == 0:
         raise ValueError(f"Geen behandelde eenheden: kolom '{treated}' is overal 0 (na weglaten van lege uitkomsten).")
-    if len(treated_units) == len(units):
-        raise ValueError(
-            f"Geen controle-eenheden: elke eenheid in '{unit}' is ooit behandeld volgens '{treated}'. "
-            "Een verschil-in-verschillen vraagt eenheden zonder de aanpak."
-        )
     first = out.loc[out["d"] != 0].groupby("_u")["_t"].min()
+    if len(treated_units) == len(units):
+        if first.nunique() == 1:
+            raise ValueError(
+                f"Geen controle-eenheden: elke eenheid in '{unit}' is behandeld volgens '{treated}', allemaal "
+                "vanaf hetzelfde moment. Een verschil-in-verschillen vraagt eenheden zonder de aanpak."
+            )
+        warnings.append(
+            "Er zijn geen eenheden zonder de aanpak: de schatting steunt alleen op verschillen in startmoment."
+        )
     min_t = out.groupby("_u")["_t"].min().loc[first.index]
     if (first <= min_t).all():
         raise ValueError(
@@ -148,11 +153,7 @@ def estimate_twfe(
     n_treated = len(design.treated_units)
     starts = design.data.loc[design.data["d"] != 0].groupby("_u")["_t"].min()
     if starts.nunique() > 1:
-        warnings.append(
-            "De eenheden zijn op verschillende momenten gestart. Gewone TWFE vergelijkt dan deels met eenheden "
-            "die al eerder gestart zijn; bij effecten die in de tijd veranderen is de uitkomst vertekend. "
-            "Gebruik de schatting per startcohort (Callaway & Sant'Anna)."
-        )
+        warnings.append(staggered_warning(design))
     if n_treated < 10:
         warnings.append(
             f"Slechts {n_treated} behandelde eenheden: geclusterde standaardfouten zijn dan vaak te klein. "
@@ -178,6 +179,24 @@ def estimate_twfe(
         return base
     return run_inference(base, inference_problem(design, regressors[1:], weights is not None), inference,
                          n_draws=n_draws, seed=seed)
+
+
+def staggered_warning(design: PanelDesign) -> str:
+    """Dutch warning for TWFE under staggered timing, with the Goodman-Bacon weight on forbidden comparisons."""
+    text = (
+        "De eenheden zijn op verschillende momenten gestart. Gewone TWFE vergelijkt dan deels met eenheden "
+        "die al eerder gestart zijn; als het effect in de tijd verandert, is de uitkomst vertekend."
+    )
+    wide_y = design.data.pivot(index="_u", columns="_t", values="y")
+    wide_d = design.data.pivot(index="_u", columns="_t", values="d")
+    try:
+        bacon = bacon_decomposition(wide_y.to_numpy(), wide_d.to_numpy())
+    except ValueError:
+        return text + " Gebruik de schatting per startcohort (Callaway & Sant'Anna)."
+    return text + (
+        f" Volgens de Goodman-Bacon-decompositie rust {bacon.forbidden_weight:.0%} van het gewicht op zulke "
+        "vergelijkingen met al gestarte eenheden. Gebruik de schatting per startcohort (Callaway & Sant'Anna)."
+    )
 
 
 def inference_problem(design: PanelDesign, covariates: Sequence[str], weighted: bool) -> InferenceProblem:
