@@ -10,6 +10,7 @@ import pandas as pd
 from linearmodels.panel import PanelOLS
 
 from evaluatie.outcome import _panel
+from evaluatie.outcome._fwl import Residualizer
 from evaluatie.outcome.bacon import bacon_decomposition
 from evaluatie.outcome.inference import InferenceProblem, run_inference
 from evaluatie.outcome.results import EffectResult, normal_or_t_interval
@@ -48,8 +49,8 @@ def prepare_panel(
     _panel.check_no_duplicates(df, unit, time)
     warnings: list[str] = []
     data = _panel.drop_missing_outcome(df, outcome, covs, warnings)
-    units, u_codes = np.unique(data[unit].to_numpy(), return_inverse=True)
-    times, t_codes = np.unique(data[time].to_numpy(), return_inverse=True)
+    u_codes, units = pd.factorize(data[unit], sort=True)
+    t_codes, times = pd.factorize(data[time], sort=True)
     out = pd.DataFrame(
         {
             "_u": u_codes,
@@ -61,13 +62,16 @@ def prepare_panel(
     )
     for c in covs:
         out[c] = data[c].to_numpy(dtype=float)
-    ever = out.groupby("_u")["d"].apply(lambda s: bool((s != 0).any()))
-    treated_units = np.flatnonzero(ever.to_numpy())
+    n_units = len(units)
+    on = out["d"].to_numpy() != 0
+    treated_units = np.flatnonzero(np.bincount(u_codes[on], minlength=n_units) > 0)
     if len(treated_units) == 0:
         raise ValueError(f"Geen behandelde eenheden: kolom '{treated}' is overal 0 (na weglaten van lege uitkomsten).")
-    first = out.loc[out["d"] != 0].groupby("_u")["_t"].min()
-    if len(treated_units) == len(units):
-        if first.nunique() == 1:
+    first = np.full(n_units, np.iinfo(np.int64).max)
+    np.minimum.at(first, u_codes[on], t_codes[on])
+    first = first[treated_units]
+    if len(treated_units) == n_units:
+        if len(np.unique(first)) == 1:
             raise ValueError(
                 f"Geen controle-eenheden: elke eenheid in '{unit}' is behandeld volgens '{treated}', allemaal "
                 "vanaf hetzelfde moment. Een verschil-in-verschillen vraagt eenheden zonder de aanpak."
@@ -75,43 +79,43 @@ def prepare_panel(
         warnings.append(
             "Er zijn geen eenheden zonder de aanpak: de schatting steunt alleen op verschillen in startmoment."
         )
-    min_t = out.groupby("_u")["_t"].min().loc[first.index]
-    if (first <= min_t).all():
+    min_t = np.full(n_units, np.iinfo(np.int64).max)
+    np.minimum.at(min_t, u_codes, t_codes)
+    if (first <= min_t[treated_units]).all():
         raise ValueError(
             "Geen voorperiode: alle behandelde eenheden zijn al behandeld in hun eerste waargenomen periode."
         )
-    for c in covs:
-        if out.groupby("_u")[c].nunique().max() <= 1:
-            warnings.append(
-                f"Achtergrondkenmerk '{c}' verandert niet in de tijd; de vaste effecten per eenheid "
-                "nemen het al mee, dus het telt niet mee in deze schatting."
-            )
     return PanelDesign(
         data=out,
         covariates=tuple(covs),
-        n_units=len(units),
+        n_units=n_units,
         n_periods=len(times),
         treated_units=treated_units,
         warnings=tuple(warnings),
     )
 
 
-def _panelols(design: PanelDesign, weighted: bool):
-    data = design.data.set_index(["_u", "_t"])
-    regressors = ["d", *[c for c in design.covariates if data[c].groupby(level=0).nunique().max() > 1]]
-    model = PanelOLS(
-        data["y"],
-        data[regressors],
-        entity_effects=True,
-        time_effects=True,
-        weights=data["_w"] if weighted else None,
-        drop_absorbed=True,
-    )
-    fit = model.fit(
-        cov_type="clustered", cluster_entity=True, debiased=False, group_debias=False, auto_df=False,
-        count_effects=False,
-    )
-    return fit, regressors
+def _fit_within(design: PanelDesign, weighted: bool):
+    """PanelOLS on the within-transformed panel: unit and period effects absorbed exactly beforehand.
+
+    Absorbing the effects with the same projection the resampling inference uses keeps both paths identical
+    and keeps large panels fast; the clustered covariance is linearmodels' unadjusted sandwich.
+    """
+    data = design.data
+    cols = ["y", "d", *design.covariates]
+    resid = Residualizer([data["_u"].to_numpy(), data["_t"].to_numpy()], None,
+                         data["_w"].to_numpy() if weighted else None, len(data))
+    within = resid(data[cols].to_numpy())
+    scale = np.abs(data[cols].to_numpy()).max(axis=0) + 1.0
+    varies = np.abs(within).max(axis=0) > 1e-9 * scale
+    absorbed = [c for c, v in zip(cols[2:], varies[2:]) if not v]
+    regressors = ["d", *[c for c, v in zip(cols[2:], varies[2:]) if v]]
+    idx = pd.MultiIndex.from_arrays([data["_u"].to_numpy(), data["_t"].to_numpy()])
+    frame = pd.DataFrame(within, index=idx, columns=cols)
+    model = PanelOLS(frame["y"], frame[regressors], weights=pd.Series(data["_w"].to_numpy(), index=idx)
+                     if weighted else None)
+    fit = model.fit(cov_type="clustered", cluster_entity=True, debiased=False, group_debias=False)
+    return fit, regressors, absorbed
 
 
 def stata_cluster_factor(n_obs: int, n_clusters: int, n_params: int) -> float:
@@ -142,7 +146,7 @@ def estimate_twfe(
             f"Onbekende inferentie '{inference}'; kies uit 'cluster', 'wild_bootstrap', 'randomization' of 'auto'."
         )
     design = prepare_panel(df, outcome, unit, time, treated, covariates, weights)
-    fit, regressors = _panelols(design, weights is not None)
+    fit, regressors, absorbed = _fit_within(design, weights is not None)
     est = float(fit.params["d"])
     g = design.n_units
     # Unit effects are nested in the clusters and not counted; time effects and the constant are.
@@ -150,6 +154,11 @@ def estimate_twfe(
     se = float(fit.std_errors["d"]) * np.sqrt(stata_cluster_factor(int(fit.nobs), g, k))
     lo, hi, p = normal_or_t_interval(est, se, alpha, g - 1)
     warnings = list(design.warnings)
+    for c in absorbed:
+        warnings.append(
+            f"Achtergrondkenmerk '{c}' verandert niet in de tijd; de vaste effecten per eenheid nemen het al mee, "
+            "dus het telt niet mee in deze schatting."
+        )
     n_treated = len(design.treated_units)
     starts = design.data.loc[design.data["d"] != 0].groupby("_u")["_t"].min()
     if starts.nunique() > 1:
@@ -187,10 +196,13 @@ def staggered_warning(design: PanelDesign) -> str:
         "De eenheden zijn op verschillende momenten gestart. Gewone TWFE vergelijkt dan deels met eenheden "
         "die al eerder gestart zijn; als het effect in de tijd verandert, is de uitkomst vertekend."
     )
-    wide_y = design.data.pivot(index="_u", columns="_t", values="y")
-    wide_d = design.data.pivot(index="_u", columns="_t", values="d")
+    data = design.data
+    wide_y = np.full((design.n_units, design.n_periods), np.nan)
+    wide_d = np.zeros((design.n_units, design.n_periods))
+    wide_y[data["_u"], data["_t"]] = data["y"]
+    wide_d[data["_u"], data["_t"]] = data["d"]
     try:
-        bacon = bacon_decomposition(wide_y.to_numpy(), wide_d.to_numpy())
+        bacon = bacon_decomposition(wide_y, wide_d)
     except ValueError:
         return text + " Gebruik de schatting per startcohort (Callaway & Sant'Anna)."
     return text + (
