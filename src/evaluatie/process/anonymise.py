@@ -17,7 +17,7 @@ PERSON = "[naam]"
 ORGANISATION = "[organisatie]"
 CONTACT = "[contactgegevens]"
 
-_PARTICLES = r"(?:(?:van|de|der|den|ter|ten|te|het|in 't|op de|el|al|da|di|le|la)\s+)"
+_PARTICLES = r"(?:(?i:van|de|der|den|ter|ten|te|het|in 't|op de|el|al|da|di|le|la)\s+)"
 _CAP = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý][a-zà-ÿ]+)?"
 _SURNAME = rf"(?:\s+{_PARTICLES}*{_CAP})"
 _TITLES = (r"meneer|mevrouw|mevr\.|dhr\.|mw\.|wethouder|burgemeester|dokter|dr\.|huisarts|"

@@ -94,6 +94,9 @@ def dimension_scores(
     about below 10 by the caller); for yes/no dimensions the mean is the share 'ja'.
     """
     scores = respondent_scores(responses)
+    items_of = {i.id: scored_items(responses, i) for i in responses.instruments}
+    index_of = {(k if isinstance(k, tuple) else (k,)): part.index
+                for k, part in responses.data.groupby(list(by))}
     rows = []
     for (instrument_id, dimension, *group), part in scores.groupby(["instrument", "dimension", *by], sort=True):
         instrument = responses.instrument(instrument_id)
@@ -102,15 +105,11 @@ def dimension_scores(
         q1, median, q3 = values.quantile([0.25, 0.5, 0.75])
         row.update(n=len(values), mean=values.mean(), median=median, q1=q1, q3=q3, iqr=q3 - q1)
         ids = [item.id for item in instrument.dimension_items(dimension)]
-        mask = pd.Series(True, index=responses.data.index)
-        for column, value in zip(by, group):
-            mask &= responses.data[column] == value
-        items = scored_items(responses, instrument).loc[mask, ids]
-        complete = items.dropna().shape[0]
+        items = items_of[instrument_id].loc[index_of[tuple(group)], ids]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SmallSampleWarning)
             row["alpha"] = cronbach_alpha(items) if len(ids) > 1 else np.nan
-        row["alpha_n"] = complete if len(ids) > 1 else 0
+        row["alpha_n"] = items.dropna().shape[0] if len(ids) > 1 else 0
         rows.append(row)
     columns = ["instrument", "dimension", *by, "n", "mean", "median", "q1", "q3", "iqr", "alpha", "alpha_n"]
     frame = pd.DataFrame(rows, columns=columns)
@@ -242,11 +241,13 @@ def wave_change(
 
 def perspective_scores(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """Mean and median per dimension, wave and perspective (suppressed below the threshold)."""
-    scores = respondent_scores(responses)
+    return _labels(responses, _perspective_scores(respondent_scores(responses), min_group_size))
+
+
+def _perspective_scores(scores: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
     grouped = scores.groupby(["instrument", "dimension", "wave", "perspective"], sort=True)["score"]
     frame = grouped.agg(n="count", mean="mean", median="median").reset_index()
-    frame = suppress(frame, ["mean", "median"], min_group_size)
-    return _labels(responses, frame)
+    return suppress(frame, ["mean", "median"], min_group_size)
 
 
 def perspective_differences(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
@@ -257,7 +258,9 @@ def perspective_differences(responses: Responses, min_group_size: int = MIN_GROU
     tests whether the shown perspectives differ more than chance would make them.
     """
     scores = respondent_scores(responses)
-    shown = perspective_scores(responses, min_group_size)
+    shown = _perspective_scores(scores, min_group_size)
+    groups = {key: part["score"] for key, part in
+              scores.groupby(["instrument", "dimension", "wave", "perspective"], sort=False)}
     rows = []
     for (instrument_id, dimension, wave), part in shown.groupby(["instrument", "dimension", "wave"], sort=True):
         visible = part[~part["suppressed"]]
@@ -266,13 +269,11 @@ def perspective_differences(responses: Responses, min_group_size: int = MIN_GROU
         if len(visible) >= 2:
             lowest = visible.loc[visible["mean"].idxmin()]
             highest = visible.loc[visible["mean"].idxmax()]
-            groups = [scores.loc[(scores["instrument"] == instrument_id) & (scores["dimension"] == dimension)
-                                 & (scores["wave"] == wave) & (scores["perspective"] == p), "score"]
-                      for p in visible["perspective"]]
+            samples = [groups[(instrument_id, dimension, wave, p)] for p in visible["perspective"]]
             try:
                 with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
-                    p_value = stats.kruskal(*groups).pvalue
+                    p_value = stats.kruskal(*samples).pvalue
             except ValueError:  # all answers identical: no test possible
                 p_value = np.nan
             row.update(lowest=lowest["perspective"], lowest_mean=lowest["mean"], highest=highest["perspective"],

@@ -1,0 +1,209 @@
+"""One call for the report notebook: read, score, count, select quotes, draw.
+
+``evaluate_process`` returns a ``ProcessEvaluation`` whose tables are already
+suppressed (any breakdown under ``min_group_size`` respondents or interviews
+keeps its n and loses its values) and whose warnings are in Dutch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from evaluatie.process import figures as fig
+from evaluatie.process import scoring
+from evaluatie.process.instrument import ORDINAL_TYPES, Instrument, load_instruments
+from evaluatie.process.interviews import Codebook, code_counts, load_codebook, read_segments, select_quotes
+from evaluatie.process.perspectives import perspective_label
+from evaluatie.process.responses import Responses, read_responses
+
+DEFAULT_INSTRUMENTS = ("scirocco", "rivm", "ketenzorg")
+
+
+@dataclass(frozen=True)
+class ProcessEvaluation:
+    """Results of the process evaluation of one initiative; every field is a plain table or list."""
+
+    instruments: tuple[Instrument, ...]
+    min_group_size: int
+    dimension_scores: pd.DataFrame
+    dimension_scores_by_perspective: pd.DataFrame
+    consensus: pd.DataFrame
+    phase: pd.DataFrame
+    wave_change: pd.DataFrame
+    perspective_scores: pd.DataFrame
+    perspective_differences: pd.DataFrame
+    code_counts: pd.DataFrame
+    quotes: pd.DataFrame
+    warnings: tuple[str, ...]
+    sources: dict[str, str] = field(default_factory=dict)
+    responses: Responses | None = None
+    codebook: Codebook | None = None
+
+    @property
+    def waves(self) -> list:
+        return self.responses.waves if self.responses is not None else []
+
+    def figures(self) -> dict[str, Figure]:
+        """All figures by name: radar_<instrument>, heatmap_<instrument>, likert_<instrument>, fase."""
+        out: dict[str, Figure] = {}
+        if self.responses is None:
+            return out
+        last = self.waves[-1]
+        for instrument in self.instruments:
+            ordinal = [d for d in instrument.dimensions if instrument.dimension_scale(d).type in ORDINAL_TYPES]
+            if len(ordinal) >= 3:
+                out[f"radar_{instrument.id}"] = fig.radar(self.dimension_scores, instrument, self.min_group_size)
+            if ordinal:
+                out[f"heatmap_{instrument.id}"] = fig.heatmap(self.perspective_scores, instrument, last,
+                                                              self.min_group_size)
+                distribution = scoring.item_distribution(self.responses, instrument, last, self.min_group_size)
+                scale = instrument.dimension_scale(ordinal[0])
+                rows = distribution[distribution["item"].map(lambda i: instrument.scale_of(i).id == scale.id)]
+                out[f"likert_{instrument.id}"] = fig.likert_bars(
+                    rows, scale, f"Antwoorden per stelling, meting {last}: {instrument.title}", self.min_group_size)
+        if not self.phase.empty:
+            out["fase"] = fig.phase_over_time(self.phase, list(self.instruments))
+        return out
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A results table for display: Dutch headers, Dutch numbers, 'n < 5' where suppressed."""
+        return display_table(getattr(self, name), self.min_group_size)
+
+
+_HEADERS = {
+    "instrument": "Instrument", "dimension_label": "Dimensie", "wave": "Meting", "perspective": "Perspectief",
+    "n": "n", "mean": "Gemiddelde", "median": "Mediaan", "iqr": "Interkwartielafstand", "alpha": "Cronbachs alfa",
+    "agreement_label": "Overeenstemming", "level_label": "Niveau", "phase_label": "Bereikte fase",
+    "wave_from": "Van meting", "wave_to": "Naar meting", "method": "Methode", "difference": "Verschil",
+    "ci_low": "95%-BI onder", "ci_high": "95%-BI boven", "spread": "Spreiding tussen perspectieven",
+    "lowest": "Laagste perspectief", "highest": "Hoogste perspectief", "p_value": "p-waarde (Kruskal-Wallis)",
+    "code_label": "Code", "type_label": "Soort", "segments": "Fragmenten", "documents": "Interviews",
+    "perspective_label": "Perspectief", "quote": "Citaat",
+}
+
+
+def display_table(frame: pd.DataFrame, min_group_size: int = 5) -> pd.DataFrame:
+    """Keep the columns a reader needs, in Dutch, with suppressed cells shown as 'n < 5'."""
+    columns = [c for c in _HEADERS if c in frame.columns]
+    out = frame[columns].astype(object).copy()
+    for column in columns:
+        if column in ("perspective", "lowest", "highest"):
+            out[column] = out[column].map(lambda v: perspective_label(v) if isinstance(v, str) else v)
+        elif column not in ("n", "wave", "wave_from", "wave_to") and pd.api.types.is_float_dtype(frame[column]):
+            decimals = 3 if column == "p_value" else 2
+            out[column] = frame[column].map(lambda v, d=decimals: "" if pd.isna(v) else fig.dutch_number(v, d))
+    if "suppressed" in frame.columns:
+        hidden = frame["suppressed"].astype(bool)
+        for column in columns:
+            if column not in ("instrument", "dimension_label", "wave", "perspective", "n", "code_label",
+                              "type_label", "wave_from", "wave_to", "method"):
+                out.loc[hidden, column] = f"n < {min_group_size}"
+    return out.rename(columns=_HEADERS)
+
+
+def _hash(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _empty(columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(columns))
+
+
+def _warnings(responses: Responses | None, result: dict, min_group_size: int) -> list[str]:
+    notes: list[str] = []
+    if responses is None:
+        notes.append("Er is geen vragenlijstbestand opgegeven; de vragenlijstonderdelen ontbreken.")
+        return notes
+    counts = responses.data.groupby("wave").size()
+    for wave, n in counts.items():
+        if n < 10:
+            notes.append(f"Meting {wave} heeft maar {n} respondenten; uitkomsten zijn onzeker.")
+    if len(counts) < 2:
+        notes.append("Er is maar één meting; verandering in de tijd kan niet worden bepaald.")
+    small = responses.data.groupby(["wave", "perspective"]).size()
+    for (wave, perspective), n in small[small < min_group_size].items():
+        notes.append(f"{perspective_label(perspective)} in meting {wave}: minder dan {min_group_size} "
+                     "respondenten; hun uitsplitsing wordt niet getoond (n < "
+                     f"{min_group_size}), maar telt mee in de totalen.")
+    notes += scoring.alpha_warnings(result["dimension_scores"])
+    change = result["wave_change"]
+    unpaired = change[(change["method"] == "ongepaard") & ~change["suppressed"]]
+    if not unpaired.empty:
+        notes.append(f"Voor {unpaired['dimension'].nunique()} dimensie(s) waren te weinig dezelfde respondenten "
+                     "in beide metingen; daar zijn de metingen als losse groepen vergeleken.")
+    free_text = [item.id for i in responses.instruments for item in i.items.values()
+                 if i.scales[item.scale].type == "text"]
+    if free_text:
+        notes.append("Antwoorden op open vragen worden niet getoond; alleen geselecteerde, geanonimiseerde "
+                     "citaten uit interviews komen in het rapport.")
+    return notes
+
+
+def evaluate_process(
+    responses: str | Path | None = None,
+    interviews: str | Path | None = None,
+    instruments: Sequence[str | Path] = DEFAULT_INSTRUMENTS,
+    column_mapping: Mapping[str, str | None] | None = None,
+    codebook: str | Path = "default",
+    min_group_size: int = 5,
+    show_organisation_names: bool = False,
+    organisation_names: Sequence[str] = (),
+    person_names: Sequence[str] = (),
+    interview_column_mapping: Mapping[str, str] | None = None,
+    max_quotes: int = 12,
+) -> ProcessEvaluation:
+    """Run the whole process evaluation for one initiative.
+
+    ``instruments`` are shipped ids or paths to own YAML files.
+    ``organisation_names`` are masked in quotes unless
+    ``show_organisation_names``; the organisations in the questionnaire are
+    always added to that list. ``person_names`` adds names the automatic
+    masking might miss.
+    """
+    if min_group_size < 1:
+        raise ValueError("min_group_size moet minstens 1 zijn.")
+    loaded = tuple(load_instruments(list(instruments)))
+    sources: dict[str, str] = {}
+    result: dict = {}
+    data = None
+    if responses is not None:
+        data = read_responses(responses, loaded, column_mapping)
+        sources[Path(responses).name] = _hash(responses)
+        result["dimension_scores"] = scoring.dimension_scores(data, ("wave",), min_group_size)
+        result["dimension_scores_by_perspective"] = scoring.dimension_scores(
+            data, ("wave", "perspective"), min_group_size)
+        result["consensus"] = scoring.consensus_table(data, min_group_size)
+        result["phase"] = scoring.phase_table(data, min_group_size)
+        result["wave_change"] = scoring.wave_change(data, min_group_size)
+        result["perspective_scores"] = scoring.perspective_scores(data, min_group_size)
+        result["perspective_differences"] = scoring.perspective_differences(data, min_group_size)
+    else:
+        for key in ("dimension_scores", "dimension_scores_by_perspective", "consensus", "phase", "wave_change",
+                    "perspective_scores", "perspective_differences"):
+            result[key] = _empty(["instrument", "dimension", "wave", "n", "suppressed"])
+    notes = _warnings(data, result, min_group_size)
+
+    book = None
+    if interviews is not None:
+        book = load_codebook(codebook)
+        segments = read_segments(interviews, book, interview_column_mapping)
+        sources[Path(interviews).name] = _hash(interviews)
+        organisations = list(organisation_names)
+        if data is not None:
+            organisations += [o for o in data.data["organisation"].dropna().unique()]
+        result["code_counts"] = code_counts(segments, book, min_group_size)
+        result["quotes"] = select_quotes(segments, book, organisations, show_organisation_names, person_names,
+                                         max_quotes=max_quotes, min_group_size=min_group_size)
+    else:
+        notes.append("Er is geen interviewbestand opgegeven; codes en citaten ontbreken.")
+        result["code_counts"] = _empty(["code", "perspective", "wave", "segments", "suppressed"])
+        result["quotes"] = _empty(["code", "code_label", "quote"])
+
+    return ProcessEvaluation(instruments=loaded, min_group_size=min_group_size, warnings=tuple(notes),
+                             sources=sources, responses=data, codebook=book, **result)

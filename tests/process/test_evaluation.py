@@ -1,0 +1,138 @@
+"""The demo generator, the one-call entry point on its files, and the figures."""
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from evaluatie.data.demo_process import PROFILES, generate_process_demo
+from evaluatie.process import PERSPECTIVES, evaluate_process
+from evaluatie.process.anonymise import FIRST_NAMES
+
+PARTNERS = [
+    ("Gemeente Lindeveld", "beleidsmaker"),
+    ("Zorggroep De Linde", "zorgaanbieder"),
+    ("Welzijn Noord", "zorgaanbieder"),
+    ("Huisartsen Kempenland", "professional"),
+    ("Zorgverzekeraar Zuid", "beleidsmaker"),
+]
+
+
+def _write(tmp_path, profile, seed=11):
+    questionnaire, interviews = generate_process_demo("demo-" + profile, PARTNERS, profile, seed)
+    folder = tmp_path / "data" / "demo" / "process" / f"demo-{profile}"
+    folder.mkdir(parents=True)
+    questionnaire.to_csv(folder / "vragenlijst.csv", index=False)
+    interviews.to_csv(folder / "interviews.csv", index=False)
+    return questionnaire, interviews, folder
+
+
+@pytest.fixture(scope="module")
+def verdeeld(tmp_path_factory):
+    questionnaire, interviews, folder = _write(tmp_path_factory.mktemp("demo"), "verdeeld")
+    pe = evaluate_process(responses=folder / "vragenlijst.csv", interviews=folder / "interviews.csv")
+    return questionnaire, interviews, pe
+
+
+def test_demo_is_deterministic_and_shaped_as_promised():
+    first = generate_process_demo("x", PARTNERS, "groeiend", 3)
+    second = generate_process_demo("x", PARTNERS, "groeiend", 3)
+    pd.testing.assert_frame_equal(first[0], second[0])
+    pd.testing.assert_frame_equal(first[1], second[1])
+    questionnaire, interviews = first
+    assert list(questionnaire.columns[:5]) == ["respondent_id", "organisation", "perspective", "wave", "date"]
+    per_wave = questionnaire.groupby("wave").size()
+    assert len(per_wave) >= 2 and per_wave.between(15, 40).all()
+    assert questionnaire["perspective"].nunique() >= 4 and set(questionnaire["perspective"]) <= set(PERSPECTIVES)
+    ids = questionnaire.groupby("wave")["respondent_id"].apply(set).tolist()
+    both, only_first, only_second = ids[0] & ids[1], ids[0] - ids[1], ids[1] - ids[0]
+    assert len(both) > len(only_first) > 0 and len(only_second) > 0
+    assert questionnaire["sci_financiering"].isna().any()  # some blanks
+    assert 20 <= len(interviews) <= 60
+    assert list(interviews.columns) == ["document", "code", "segment", "perspective", "wave"]
+    assert interviews["segment"].str.contains("|".join(["Jan de Vries", "Sanne Bakker", "El Amrani", "Visser",
+                                                        "van Dijk", "Yilmaz", "Smit", "Bouzid", "Jansen",
+                                                        "van der Berg"])).any()
+    with pytest.raises(ValueError, match="Onbekend profiel"):
+        generate_process_demo("x", PARTNERS, "onbekend", 3)
+
+
+def test_profiles_differ_as_designed(tmp_path):
+    results = {}
+    for profile in PROFILES:
+        _, _, folder = _write(tmp_path, profile)
+        results[profile] = evaluate_process(responses=folder / "vragenlijst.csv")
+    growth = results["groeiend"].wave_change
+    sci = growth[(growth["instrument"] == "scirocco")]
+    assert (sci["difference"] > 0).mean() > 0.8
+    start_phase = results["startend"].phase
+    assert start_phase["phase"].max() <= 1
+    grown = results["groeiend"].phase.set_index(["instrument", "wave"])["phase"]
+    assert grown[("ketenzorg", 2023)] > grown[("ketenzorg", 2021)]
+
+
+def test_split_consensus_in_the_divided_profile(verdeeld):
+    _, _, pe = verdeeld
+    agreement = pe.consensus["agreement"]
+    assert (agreement == "split").any() and (agreement == "agreement").any()
+    assert set(pe.consensus.loc[agreement == "split", "level"]) == {"uncertain"}
+    spread = pe.perspective_differences
+    wide = spread[(spread["instrument"] == "scirocco") & (spread["spread"] > 1.5)]
+    assert len(wide) >= 4 and (wide["lowest"] == "zorgaanbieder").all()
+
+
+def test_entry_point_tables(verdeeld):
+    questionnaire, interviews, pe = verdeeld
+    assert set(pe.dimension_scores["wave"]) == {2021, 2023}
+    assert (pe.wave_change["method"] == "gepaard").all()
+    assert set(pe.phase["instrument"]) == {"rivm", "ketenzorg"}
+    assert {"vragenlijst.csv", "interviews.csv"} == set(pe.sources)
+    counts = pe.code_counts
+    total = counts[(counts["perspective"] == "alle") & (counts["wave"] == "alle")]["segments"].sum()
+    assert total == len(interviews)
+    shown = pe.table("consensus")
+    assert "Overeenstemming" in shown.columns and "Dimensie" in shown.columns
+
+
+def test_quotes_carry_no_names(verdeeld):
+    questionnaire, _, pe = verdeeld
+    text = " ".join(pe.quotes["quote"])
+    assert len(pe.quotes) > 0
+    for organisation in questionnaire["organisation"].unique():
+        assert organisation not in text
+    assert not any(word in FIRST_NAMES for word in text.replace(":", " ").replace(".", " ").split())
+    free_text = questionnaire["rivm_toelichting"].dropna()
+    assert not any(answer in repr(pe) for answer in free_text)
+
+
+def test_suppression_with_a_higher_threshold(tmp_path):
+    _, _, folder = _write(tmp_path, "stabiel")
+    pe = evaluate_process(responses=folder / "vragenlijst.csv", interviews=folder / "interviews.csv",
+                          min_group_size=12)
+    by_perspective = pe.perspective_scores
+    small = by_perspective["n"] < 12
+    assert small.any() and by_perspective.loc[small, "mean"].isna().all()
+    assert by_perspective.loc[~small, "mean"].notna().all()
+    shown = pe.table("perspective_scores")
+    assert (shown.loc[small.to_numpy(), "Gemiddelde"] == "n < 12").all()
+    assert any("minder dan 12" in w for w in pe.warnings)
+    assert set(pe.quotes["perspective_label"]) == {"een partner"}
+
+
+def test_figures_are_figures_in_dutch_without_pyplot(verdeeld):
+    _, _, pe = verdeeld
+    before = plt.get_fignums()
+    figures = pe.figures()
+    assert plt.get_fignums() == before  # nothing left open or shown
+    assert {"radar_scirocco", "heatmap_scirocco", "likert_rivm", "fase"} <= set(figures)
+    assert all(isinstance(f, Figure) for f in figures.values())
+    heat_texts = [t.get_text() for t in figures["heatmap_scirocco"].axes[0].texts]
+    assert any("," in t for t in heat_texts)  # Dutch decimal comma
+    assert figures["fase"].axes[0].get_title() == "Bereikte ontwikkelfase per meting"
+
+
+def test_heatmap_marks_suppressed_cells(tmp_path):
+    _, _, folder = _write(tmp_path, "groeiend")
+    pe = evaluate_process(responses=folder / "vragenlijst.csv", min_group_size=9)
+    texts = [t.get_text() for t in pe.figures()["heatmap_scirocco"].axes[0].texts]
+    assert "n < 9" in texts
