@@ -1,0 +1,387 @@
+"""Parameters of an initiative (``params/<region>/<initiative>.yaml``) and the indicator catalogue.
+
+The pydantic models are the single description of what a params file may hold; the JSON Schema
+for editors is exported from them. Every validation problem becomes a :class:`ParamsError` whose
+lines name the file, the key path and what is expected, so the command line can print them
+without a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from evaluatie.periods import parse_period
+
+CATALOGUE_FILE = "indicators.yaml"
+SCHEMA_FILE = "initiative.schema.json"
+
+Law = Literal["Zvw", "Wlz", "Wmo", "Jeugdwet", "Participatiewet", "overig"]
+Domain = Literal["kwaliteit", "gezondheid", "kosten", "professionals", "gelijkheid"]
+Mechanism = Literal["voorkomen", "verplaatsen", "vervangen"]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="lower case letters, digits and '-'")]
+
+
+class ParamsError(Exception):
+    """One or more problems in params files, each a readable line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class Strict(BaseModel):
+    """Base for params models: unknown keys are errors, values are not coerced between types."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- indicator catalogue -------------------------------------------------------------------
+
+
+class Indicator(Strict):
+    """One indicator of the catalogue: what it measures and how to read it."""
+
+    label: str
+    unit: Literal["euro", "aantal", "weken", "procent", "procentpunt"]
+    per: str
+    frequency: Literal["jaar", "kwartaal"]
+    direction: Literal["lager_beter", "hoger_beter", "ambigu"]
+    domains: list[Domain]
+    mechanism: list[Mechanism] = []
+    law: Law
+    denominator: str = "inwoners"
+    euro_per_unit: float | None = None
+    breaks: list[int] = []
+    break_note: str | None = None
+    min_cell: int = 10
+    source: str
+
+
+class Catalogue(Strict):
+    indicators: dict[str, Indicator]
+
+
+# --- initiative ---------------------------------------------------------------------------------
+
+
+class Partner(Strict):
+    name: str
+    kind: Literal[
+        "gemeente", "zorgverzekeraar", "zorgkantoor", "zorgaanbieder", "huisartsen",
+        "welzijn", "woningcorporatie", "ggd", "inwoners", "overig",
+    ]
+    domain: Law
+
+
+class TreatedUnit(Strict):
+    unit: str = Field(description="unit_id from the units table, e.g. FG0101")
+    start: str | int = Field(description="first period of the initiative: a year (2018) or a quarter (2018Q3)")
+
+    @field_validator("start")
+    @classmethod
+    def _valid_period(cls, value: str | int) -> str | int:
+        parse_period(value)
+        return value
+
+
+class Treatment(Strict):
+    units: list[TreatedUnit] = Field(min_length=1)
+    intensity: float = Field(1.0, gt=0, le=1, description="share of budget or population in the initiative")
+    anticipation: int = Field(0, ge=0, description="periods before the start in which effects may already show")
+
+    @model_validator(mode="after")
+    def _units_unique(self) -> Treatment:
+        seen = [u.unit for u in self.units]
+        twice = sorted({u for u in seen if seen.count(u) > 1})
+        if twice:
+            raise ValueError(f"unit(s) listed twice: {', '.join(twice)}")
+        return self
+
+
+class IndicatorChoice(Strict):
+    id: str
+    steered: bool = Field(False, description="the initiative itself steers this indicator (e.g. a fixed budget)")
+
+
+class ControlGroup(Strict):
+    type: Literal["all_untreated", "list"] = "all_untreated"
+    units: list[str] = Field([], description="explicit control units (type: list)")
+    regions: list[str] = Field([], description="restrict all_untreated to these regions")
+    exclude: list[str] = []
+    exclude_other_initiatives: bool = Field(
+        True, description="leave out units that take part in another initiative under params/"
+    )
+
+    @model_validator(mode="after")
+    def _list_needs_units(self) -> ControlGroup:
+        if self.type == "list" and not self.units:
+            raise ValueError("type 'list' needs at least one unit under 'units'")
+        return self
+
+
+class Financing(Strict):
+    """The financing typology of DOMAIN.md §5, as separate fields rather than one label."""
+
+    payment_title: Literal["aanbod", "resultaat", "gemengd"] | None = None
+    volume_basis: Literal["populatie", "caseload", "gemengd"] | None = None
+    cap: Literal["geen", "per_aanbieder", "populatie_2e_lijn", "populatie_0_1_2_lijn"] | None = None
+    shared_savings: Literal["geen", "inkoper_aanbieder", "aanbieder_aanbieder", "inkoper_inkoper"] | None = None
+    contracting: Literal["partnerschap", "competitie", "hoofdaannemer"] | None = None
+    contract_years: int | None = Field(None, ge=1)
+    risk_pooling: Literal["geen", "solidariteit", "profijt", "tussenvorm"] | None = None
+    pooled_laws: list[Law] = []
+    pooled_share: float | None = Field(None, ge=0, le=1)
+    kassier: bool = False
+    lumpsum: bool = False
+    description: str | None = None
+
+
+class DataSources(Strict):
+    units: str = Field(description="units table (CSV), relative to the project folder")
+    panel: str = Field(description="panel (CSV: unit_id, period, indicator, value, denominator)")
+
+
+class ProcessSources(Strict):
+    responses: str | None = Field(None, description="questionnaire export (CSV, XLSX or SAV)")
+    interviews: str | None = Field(None, description="coded interview segments (CSV)")
+    instruments: list[str] = Field(["scirocco", "principes", "ketenzorg"], description="instrument ids or YAML paths")
+    column_mapping: dict[str, str] = {}
+    codebook: str = "default"
+    min_group_size: int = Field(5, ge=1)
+    show_organisation_names: bool = False
+
+
+class ReportOptions(Strict):
+    confidence_level: float = Field(0.95, gt=0.5, lt=1)
+    seed: int = 20240101
+
+
+class Initiative(Strict):
+    id: Slug
+    name: str
+    region: Slug
+    description: str
+    demo: bool = Field(False, description="data are synthetic: the report shows a DEMO banner")
+    partners: list[Partner] = Field(min_length=1)
+    treatment: Treatment
+    indicators: list[IndicatorChoice | str] = Field(min_length=1)
+    control_group: ControlGroup = ControlGroup()
+    financing: Financing = Financing()
+    data: DataSources
+    process: ProcessSources | None = None
+    report: ReportOptions = ReportOptions()
+
+    def indicator_choices(self) -> list[IndicatorChoice]:
+        return [IndicatorChoice(id=c) if isinstance(c, str) else c for c in self.indicators]
+
+    @model_validator(mode="after")
+    def _indicators_unique(self) -> Initiative:
+        ids = [c.id for c in self.indicator_choices()]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"indicator(s) listed twice: {', '.join(twice)}")
+        return self
+
+
+@dataclass(frozen=True)
+class LoadedInitiative:
+    """A validated initiative with where it came from, so relative data paths resolve."""
+
+    params: Initiative
+    path: Path
+    project_dir: Path
+
+    def resolve(self, relative: str) -> Path:
+        return (self.project_dir / relative).resolve()
+
+
+# --- loading and messages -------------------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML loader that refuses a key given twice (PyYAML silently keeps the last one)."""
+
+
+def _mapping_without_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
+    keys = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in keys:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key '{key}' appears twice", key_node.start_mark
+            )
+        keys.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+def read_yaml(path: Path, display: str) -> Any:
+    if not path.is_file():
+        raise ParamsError([f"{display}: file not found"])
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except UnicodeDecodeError:
+        raise ParamsError([f"{display}: not UTF-8 text; save the file as UTF-8"]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ParamsError([f"{display}{where}: not valid YAML: {problem}"]) from None
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types behind Optional/Union/list/dict/Annotated."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType, list, dict):
+        return [t for arg in typing.get_args(annotation) for t in _unwrap(arg)]
+    return [annotation]
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The params model that holds the key at ``loc`` (skipping list indices and union tags)."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return None
+        if not isinstance(part, str) or part not in current.model_fields:
+            continue
+        candidates = [t for t in _unwrap(current.model_fields[part].annotation)
+                      if isinstance(t, type) and issubclass(t, BaseModel)]
+        current = candidates[0] if candidates else None
+    return current
+
+
+def _allowed(model: type[BaseModel], loc: tuple) -> list[str]:
+    parent = _model_at(model, loc)
+    return sorted(parent.model_fields) if parent else []
+
+
+def _key_path(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in ("IndicatorChoice", "str", "function-after[_valid_period(), union[str,int]]"):
+            continue
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "(top level)"
+
+
+def suggest(word: str, options: list[str] | set[str]) -> str:
+    """'; did you mean X?' for the nearest option, or an empty string."""
+    close = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _describe(error: dict, model: type[BaseModel]) -> str:
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "union["))))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed(model, loc[:-1])
+        hint = suggest(loc[-1], allowed) or (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        return f"{_key_path(loc)}: unknown key{hint}"
+    if kind == "missing":
+        return f"{_key_path(loc)}: required key is missing"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        hint = suggest(error.get("input"), [x.strip(" '") for x in expected.replace(" or ", ",").split(",")])
+        return f"{_key_path(loc)}: {error['input']!r} is not allowed; expected one of {expected}{hint}"
+    message = error["msg"].removeprefix("Value error, ")
+    got = error.get("input")
+    return f"{_key_path(loc)}: {message}" + ("" if isinstance(got, (dict, list)) else f" (got {got!r})")
+
+
+def _validate(model: type[BaseModel], raw: Any, display: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ParamsError([f"{display}: expected a mapping of keys to values at the top level"])
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        lines, seen = [], set()
+        items = error.errors()
+        misspelt = {_key_path(i["loc"][:-1] + (m,)) for i in items if i["type"] == "extra_forbidden"
+                    for m in difflib.get_close_matches(str(i["loc"][-1]), _allowed(model, i["loc"][:-1]), n=1, cutoff=0.6)}
+        for item in items:
+            # An indicator may be a plain string or a mapping: report the mapping's problems only.
+            if item["loc"] and "str" in item["loc"] and item["type"] == "string_type":
+                continue
+            # A misspelt required key is reported once, as the misspelling.
+            if item["type"] == "missing" and _key_path(item["loc"]) in misspelt:
+                continue
+            line = f"{display}: {_describe(item, model)}"
+            if line not in seen:
+                seen.add(line)
+                lines.append(line)
+        raise ParamsError(lines) from None
+
+
+def find_project_dir(path: Path) -> Path:
+    """The folder whose ``params/`` holds the indicator catalogue, searched upwards from ``path``."""
+    for folder in [path if path.is_dir() else path.parent, *path.resolve().parents]:
+        if (folder / CATALOGUE_FILE).is_file() and folder.name == "params":
+            return folder.parent
+        if (folder / "params" / CATALOGUE_FILE).is_file():
+            return folder
+    raise ParamsError([f"{path}: no params/{CATALOGUE_FILE} found in this folder or above it"])
+
+
+def display_path(path: Path, project_dir: Path) -> str:
+    """A path as the user knows it: relative to the project, never an absolute machine path."""
+    try:
+        return path.resolve().relative_to(project_dir.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def load_catalogue(project_dir: Path) -> Catalogue:
+    path = project_dir / "params" / CATALOGUE_FILE
+    return _validate(Catalogue, read_yaml(path, display_path(path, project_dir)), display_path(path, project_dir))
+
+
+def load_initiative(path: str | Path) -> LoadedInitiative:
+    """Read and validate one params file (structure only; see :func:`evaluatie.check` for data)."""
+    path = Path(path)
+    project_dir = find_project_dir(path)
+    display = display_path(path, project_dir)
+    params = _validate(Initiative, read_yaml(path, display), display)
+    problems = []
+    if params.id != path.stem:
+        problems.append(f"{display}: id: '{params.id}' differs from the file name; expected '{path.stem}'")
+    if params.region != path.parent.name:
+        problems.append(f"{display}: region: '{params.region}' differs from the folder; expected '{path.parent.name}'")
+    if problems:
+        raise ParamsError(problems)
+    return LoadedInitiative(params=params, path=path.resolve(), project_dir=project_dir.resolve())
+
+
+def initiative_files(paths: list[Path]) -> list[Path]:
+    """All initiative params files under the given files or folders, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += [p for p in sorted(path.rglob("*.yaml")) if p.name != CATALOGUE_FILE]
+        else:
+            found.append(path)
+    return found
+
+
+def json_schema() -> str:
+    """The JSON Schema of an initiative params file, for editors (yaml-language-server)."""
+    schema = Initiative.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "evaluatie initiative parameters"
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,126 @@
+"""Executed notebook -> self-contained HTML, index pages, and atomic writes.
+
+Reports leave the machine: they are scrubbed of local paths, user and host names, and they are
+written to a temporary file that replaces the old report only when complete.
+"""
+
+from __future__ import annotations
+
+import getpass
+import html
+import os
+import re
+import socket
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+TEMPLATES = Path(__file__).parent / "templates"
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december"]
+
+
+def dutch_date(moment: datetime) -> str:
+    """3 maart 2025."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def scrub(text: str, project_dir: Path) -> str:
+    """Remove local paths, user and host names from text that leaves the machine."""
+    replacements = {str(project_dir.resolve()): ".", sys.prefix: "<python>", sys.base_prefix: "<python>",
+                    str(Path.home()): "~", tempfile.gettempdir(): "<tmp>"}
+    for old, new in sorted(replacements.items(), key=lambda item: -len(item[0])):
+        if len(old) > 1:
+            text = text.replace(old, new)
+    for name in {getpass.getuser(), socket.gethostname()}:
+        if len(name) > 2:
+            text = re.sub(rf"\b{re.escape(name)}\b", "<anoniem>", text)
+    return text
+
+
+def scrub_notebook(notebook: nbformat.NotebookNode, project_dir: Path) -> nbformat.NotebookNode:
+    """The executed notebook as it may be kept beside the report."""
+    return nbformat.reads(scrub(nbformat.writes(notebook), project_dir), as_version=4)
+
+
+def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """HTML with the code hidden, in the project's offline template."""
+    exporter = HTMLExporter(
+        template_name="evaluatie", extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="nl",
+    )
+    notebook.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(notebook)
+    return body
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path`` and move it into place in one step."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+STATUS_LABELS = {"ok": "gereed", "failed": "mislukt"}
+
+_INDEX = """<!DOCTYPE html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{title}</title>
+<style>
+body {{ max-width: 60rem; margin: 0 auto; padding: 1rem; font-family: system-ui, Arial, sans-serif; line-height: 1.5; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ccc; padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; }}
+th {{ background: #eef3f8; }}
+.mislukt {{ color: #b3261e; font-weight: 600; }}
+.gereed {{ color: #1b5e20; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<p>{intro}</p>
+<table>
+<thead><tr><th scope="col">Regio</th><th scope="col">Initiatief</th><th scope="col">Status</th><th scope="col">Datum</th><th scope="col">Toelichting</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+</body>
+</html>
+"""
+
+
+def index_html(entries: list[dict]) -> str:
+    """The overview page that links every report with its status and date."""
+    rows = []
+    for entry in sorted(entries, key=lambda e: (e["region"], e["initiative"])):
+        status = STATUS_LABELS[entry["status"]]
+        if entry.get("report"):
+            link = f'<a href="{html.escape(entry["report"])}">{html.escape(entry["name"])}</a>'
+        else:
+            link = html.escape(entry["name"])
+        note = html.escape(entry.get("error") or "")
+        if entry["status"] == "failed" and entry.get("report"):
+            note += " Het vorige rapport blijft beschikbaar."
+        rows.append(
+            f"<tr><td>{html.escape(entry['region_name'])}</td><td>{link}</td>"
+            f'<td class="{status}">{status}</td><td>{html.escape(entry["date"])}</td><td>{note}</td></tr>'
+        )
+    return _INDEX.format(
+        title="Evaluatierapporten per initiatief",
+        intro="Eén rapport per samenwerkingsinitiatief. Open een rapport om de resultaten te lezen.",
+        rows="\n".join(rows),
+    )

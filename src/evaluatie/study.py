@@ -1,0 +1,228 @@
+"""A study: one initiative with its catalogue and data, checked against each other.
+
+This is the bridge from params to analysis: it resolves the data files, checks that the units,
+indicators and start periods in the params exist in the data, chooses the control units, and
+builds one analysis frame per indicator (unit, period, time index, value, weight, cohort).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from evaluatie.data.panel import DataError, load_panel, load_units
+from evaluatie.params import (
+    Catalogue, Indicator, IndicatorChoice, LoadedInitiative, ParamsError, display_path,
+    initiative_files, load_catalogue, load_initiative, suggest,
+)
+from evaluatie.periods import first_treated_period, format_period, parse_period
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A data file the report names, with a hash so readers can tell which version was used."""
+
+    role: str
+    path: str
+    sha256: str
+
+
+@dataclass
+class Study:
+    initiative: LoadedInitiative
+    catalogue: Catalogue
+    units: pd.DataFrame
+    panel: pd.DataFrame
+    data_files: list[DataFile]
+
+    @property
+    def params(self):
+        return self.initiative.params
+
+    @property
+    def display(self) -> str:
+        return display_path(self.initiative.path, self.initiative.project_dir)
+
+    def indicators(self) -> list[tuple[IndicatorChoice, Indicator]]:
+        return [(c, self.catalogue.indicators[c.id]) for c in self.params.indicator_choices()]
+
+    @cached_property
+    def treated_starts(self) -> dict[str, pd.Period]:
+        return {u.unit: parse_period(u.start) for u in self.params.treatment.units}
+
+    @cached_property
+    def control_units(self) -> list[str]:
+        """Control units by the params' rule; never a treated unit."""
+        rule = self.params.control_group
+        treated = set(self.treated_starts)
+        if rule.type == "list":
+            chosen = list(rule.units)
+        else:
+            pool = self.units if not rule.regions else self.units[self.units.region.isin(rule.regions)]
+            chosen = [u for u in pool.unit_id if u not in treated]
+        excluded = set(rule.exclude)
+        if rule.exclude_other_initiatives:
+            excluded |= units_in_other_initiatives(self.initiative)
+        return [u for u in chosen if u not in excluded and u not in treated]
+
+    def indicator_frame(self, indicator_id: str) -> pd.DataFrame:
+        """One indicator for treated and control units, with time index, cohort and treatment dummy.
+
+        ``cohort`` is the time index of the first treated period (0 for control units) and
+        ``treated`` is 1 from that period on; ``weight`` is the denominator (population).
+        """
+        indicator = self.catalogue.indicators[indicator_id]
+        units = list(self.treated_starts) + self.control_units
+        frame = self.panel[(self.panel.indicator == indicator_id) & self.panel.unit_id.isin(units)].copy()
+        frame = frame.dropna(subset=["value"])
+        periods = sorted(frame.period.unique(), key=parse_period)
+        index = {p: i + 1 for i, p in enumerate(periods)}
+        frame["time"] = frame.period.map(index)
+        frame["year"] = frame.period.map(lambda p: parse_period(p).year)
+        first = {u: format_period(first_treated_period(s, indicator.frequency)) for u, s in self.treated_starts.items()}
+        frame["first_period"] = frame.unit_id.map(first)
+        frame["cohort"] = frame.first_period.map(lambda p: _cohort_index(p, periods)).fillna(0).astype(int)
+        frame["group"] = (frame.cohort > 0).astype(int)
+        frame["treated"] = ((frame.cohort > 0) & (frame.time >= frame.cohort)).astype(int)
+        frame["weight"] = frame.denominator
+        names = self.units.set_index("unit_id")["name"]
+        frame["name"] = frame.unit_id.map(names)
+        return frame.sort_values(["unit_id", "time"]).reset_index(drop=True)
+
+
+def _cohort_index(first_period: str | float, periods: list[str]) -> float | None:
+    """Time index of the first treated period among the observed periods (first observed one after it)."""
+    if not isinstance(first_period, str):
+        return None
+    start = parse_period(first_period)
+    later = [i + 1 for i, p in enumerate(periods) if parse_period(p) >= start]
+    return float(later[0]) if later else None
+
+
+def units_in_other_initiatives(initiative: LoadedInitiative) -> set[str]:
+    """Units treated in any other initiative under the same params folder (they are no clean controls)."""
+    others: set[str] = set()
+    for path in initiative_files([initiative.project_dir / "params"]):
+        if path.resolve() == initiative.path:
+            continue
+        try:
+            others |= {u.unit for u in load_initiative(path).params.treatment.units}
+        except ParamsError:
+            others |= _units_from_broken_file(path)  # reported on its own; its units are still no controls
+    return others
+
+
+def _units_from_broken_file(path: Path) -> set[str]:
+    """Best-effort treated units of a params file that does not validate."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {str(u["unit"]) for u in raw["treatment"]["units"] if isinstance(u, dict) and "unit" in u}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+        return set()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_study(params_file: str | Path) -> Study:
+    """Load an initiative, its catalogue and data, and check them against each other.
+
+    Raises :class:`ParamsError` with one line per problem (file, key path, what is expected).
+    """
+    initiative = load_initiative(params_file)
+    display = display_path(initiative.path, initiative.project_dir)
+    catalogue = load_catalogue(initiative.project_dir)
+    problems: list[str] = []
+    frames = {}
+    files = []
+    for role, relative, loader in [("units", initiative.params.data.units, load_units),
+                                   ("panel", initiative.params.data.panel, load_panel)]:
+        path = initiative.resolve(relative)
+        if not path.is_file():
+            hint = " (run `evaluatie demo-data` to build the demo data)" if relative.startswith("data/demo/") else ""
+            problems.append(f"{display}: data.{role}: file '{relative}' not found{hint}")
+            continue
+        try:
+            frames[role] = loader(path, relative)
+        except DataError as error:
+            problems.append(f"{display}: data.{role}: {error}")
+            continue
+        files.append(DataFile(role, relative, _sha256(path)))
+    for role in ("responses", "interviews"):
+        relative = getattr(initiative.params.process, role, None) if initiative.params.process else None
+        if relative:
+            path = initiative.resolve(relative)
+            if path.is_file():
+                files.append(DataFile(role, relative, _sha256(path)))
+            else:
+                problems.append(f"{display}: process.{role}: file '{relative}' not found")
+    problems += _check_indicators(initiative, catalogue, display)
+    if problems or len(frames) < 2:
+        raise ParamsError(problems)
+    study = Study(initiative, catalogue, frames["units"], frames["panel"], files)
+    problems += _check_against_data(study)
+    if problems:
+        raise ParamsError(problems)
+    return study
+
+
+def _check_indicators(initiative: LoadedInitiative, catalogue: Catalogue, display: str) -> list[str]:
+    known = set(catalogue.indicators)
+    return [
+        f"{display}: indicators[{i}]: unknown indicator '{c.id}'{suggest(c.id, known)} "
+        f"(known indicators are listed in params/indicators.yaml)"
+        for i, c in enumerate(initiative.params.indicator_choices()) if c.id not in known
+    ]
+
+
+def _check_against_data(study: Study) -> list[str]:
+    display, params = study.display, study.params
+    problems = []
+    known_units = set(study.units.unit_id)
+    names = dict(zip(study.units.name.str.lower(), study.units.unit_id))
+    for i, treated in enumerate(params.treatment.units):
+        if treated.unit not in known_units:
+            by_name = names.get(str(treated.unit).lower())
+            hint = f"; '{treated.unit}' is the name of {by_name}, use its unit_id" if by_name else suggest(treated.unit, known_units)
+            problems.append(f"{display}: treatment.units[{i}].unit: unknown unit '{treated.unit}'{hint}")
+    for key in ("units", "exclude"):
+        for i, unit in enumerate(getattr(params.control_group, key)):
+            if unit not in known_units:
+                problems.append(f"{display}: control_group.{key}[{i}]: unknown unit '{unit}'{suggest(unit, known_units)}")
+    regions = set(study.units.region)
+    for i, region in enumerate(params.control_group.regions):
+        if region not in regions:
+            problems.append(f"{display}: control_group.regions[{i}]: unknown region '{region}'{suggest(region, regions)}")
+    if params.region not in regions:
+        problems.append(f"{display}: region: '{params.region}' does not occur in the units table{suggest(params.region, regions)}")
+    if problems:
+        return problems
+    if not study.control_units:
+        problems.append(f"{display}: control_group: no control units remain after exclusions; name some under control_group.units")
+    outside: dict[int, list[str]] = {}
+    for choice, indicator in study.indicators():
+        present = study.panel[study.panel.indicator == choice.id]
+        if present.empty:
+            problems.append(f"{display}: indicators: '{choice.id}' has no rows in {params.data.panel}")
+            continue
+        periods = sorted({parse_period(p) for p in present.period}, key=lambda p: p.start_time)
+        for i, treated in enumerate(params.treatment.units):
+            first = first_treated_period(parse_period(treated.start), indicator.frequency)
+            if first <= periods[0] or first > periods[-1]:
+                outside.setdefault(i, []).append(f"{choice.id} {format_period(periods[0])}-{format_period(periods[-1])}")
+    for i, ranges in outside.items():
+        problems.append(
+            f"{display}: treatment.units[{i}].start: {params.treatment.units[i].start} lies outside the data "
+            f"({'; '.join(ranges)}); a start needs at least one period of data before it and must fall within the data"
+        )
+    return problems

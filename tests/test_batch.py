@@ -1,0 +1,105 @@
+"""End to end: params -> papermill -> nbconvert -> reports/, with failures isolated and writes atomic."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from evaluatie import batch
+from evaluatie.batch import run_batch, select
+from evaluatie.cli import main
+from evaluatie.report.render import write_atomic
+
+
+def test_one_initiative_end_to_end(project, capsys):
+    code = main(["--project", str(project), "run", "--initiative", "samen-indiceren"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "[1/1] ok     params/lindeland/samen-indiceren.yaml" in out
+    page = (project / "reports" / "lindeland" / "samen-indiceren.html").read_text(encoding="utf-8")
+    assert '<html lang="nl">' in page
+    assert "Samen Indiceren Lindeland" in page and "DEMO" in page
+    assert "Uitkomstevaluatie" in page and "Wachttijd voor een Wmo-indicatie" in page
+    assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+    assert "show.cover(study)" not in page  # code hidden
+    images = re.findall(r"<img [^>]*>", page)
+    assert len(images) >= 7 and all('src="data:image/png;base64,' in i and 'alt="' in i for i in images)
+    assert str(project) not in page and str(Path.home()) not in page
+    executed = nbformat.read(project / "reports" / "lindeland" / "samen-indiceren.ipynb", as_version=4)
+    assert executed.metadata.papermill.input_path == "notebooks/initiative.ipynb"
+    assert str(project) not in nbformat.writes(executed)
+    index = (project / "reports" / "index.html").read_text(encoding="utf-8")
+    assert 'href="lindeland/samen-indiceren.html"' in index and "gereed" in index
+
+
+def test_papermill_uses_this_environments_kernel(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys\nprint(sys.prefix)")])
+    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    batch.use_own_kernel()
+    papermill.execute_notebook(str(tmp_path / "probe.ipynb"), str(tmp_path / "out.ipynb"),
+                               kernel_name=batch.KERNEL_NAME, progress_bar=False)
+    printed = nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[0].outputs[0].text.strip()
+    assert printed == sys.prefix
+
+
+def _break_data_of(project: Path, region: str, initiative: str) -> None:
+    """Point one initiative at a panel file that is not a usable CSV: it fails inside the notebook."""
+    broken = project / "data" / "broken.csv"
+    broken.write_text("unit_id;period;indicator;value;denominator\nFG0101;2018;x;1;2\n", encoding="utf-8")
+    path = project / "params" / region / f"{initiative}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("data/demo/panel.csv", "data/broken.csv"), encoding="utf-8")
+
+
+def test_failing_initiative_is_reported_and_others_still_run(project):
+    _break_data_of(project, "lindeland", "samen-indiceren")
+    (project / "params" / "lindeland" / "kapot.yaml").write_text("id: kapot\nname: [\n", encoding="utf-8")
+    lines = []
+    results = run_batch(project, select(project, region="lindeland"), jobs=2, progress=lines.append)
+    status = {r.initiative: r for r in results}
+    assert status["huisarts-plus"].status == "ok"
+    assert status["samen-indiceren"].status == "failed"
+    assert "ParamsError" in status["samen-indiceren"].error and "column(s)" in status["samen-indiceren"].error
+    assert status["samen-indiceren"].error.startswith("cell ")
+    assert status["kapot"].status == "failed" and "not valid YAML" in status["kapot"].error
+    assert (project / "reports" / "lindeland" / "huisarts-plus.html").is_file()
+    assert not (project / "reports" / "lindeland" / "samen-indiceren.html").exists()
+    assert (project / "reports" / "lindeland" / "samen-indiceren.failed.ipynb").is_file()
+    assert sum("FAILED" in line for line in lines) == 2 and len(lines) == 3
+    manifest = json.loads((project / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["initiative"]: e["status"] for e in manifest} == {"huisarts-plus": "ok", "samen-indiceren": "failed", "kapot": "failed"}
+    assert main(["--project", str(project), "run", "--initiative", "kapot"]) == 1
+
+
+def test_failed_run_keeps_the_previous_good_report(project):
+    files = select(project, initiative="proeftuin-hart")
+    assert run_batch(project, files)[0].status == "ok"
+    report = project / "reports" / "polderoost" / "proeftuin-hart.html"
+    good = report.read_bytes()
+    _break_data_of(project, "polderoost", "proeftuin-hart")
+    result = run_batch(project, files)[0]
+    assert result.status == "failed"
+    assert report.read_bytes() == good
+    assert result.report == "polderoost/proeftuin-hart.html"
+    assert "vorige rapport blijft beschikbaar" in (project / "reports" / "index.html").read_text(encoding="utf-8")
+    assert not [p for p in report.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_interrupted_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "report.html"
+    target.write_text("good", encoding="utf-8")
+
+    def interrupted(source, destination):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, "half")
+    assert target.read_text(encoding="utf-8") == "good"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
