@@ -37,7 +37,12 @@ def require_binary(df: pd.DataFrame, column: str, role: str) -> None:
 
 
 def check_no_duplicates(df: pd.DataFrame, unit: str, time: str) -> None:
-    dup = df.duplicated([unit, time], keep=False)
+    u_codes, u_levels = pd.factorize(df[unit])
+    t_codes, t_levels = pd.factorize(df[time])
+    key = u_codes.astype(np.int64) * (len(t_levels) + 1) + t_codes
+    if len(np.unique(key)) == len(key):
+        return
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if dup.any():
         example = df.loc[dup, [unit, time]].iloc[0]
         raise ValueError(
@@ -57,12 +62,12 @@ def drop_missing_outcome(
     cols = [outcome, *other]
     keep = df[cols].notna().all(axis=1)
     n_drop = int((~keep).sum())
-    if n_drop:
-        share = n_drop / len(df)
-        warnings.append(
-            f"{n_drop} van de {len(df)} rijen ({share:.0%}) zijn weggelaten omdat de uitkomst of een "
-            "achtergrondkenmerk ontbreekt."
-        )
+    if not n_drop:
+        return df
+    warnings.append(
+        f"{n_drop} van de {len(df)} rijen ({n_drop / len(df):.0%}) zijn weggelaten omdat de uitkomst of een "
+        "achtergrondkenmerk ontbreekt."
+    )
     return df.loc[keep]
 
 
