@@ -21,6 +21,11 @@ scales:
   janee:
     type: yesno
     labels: {0: nee, 1: ja}
+  vorm:
+    type: categorical
+    options: {a: Optie A, b: Optie B}
+  open:
+    type: text
 phases:
   - {number: 1, label: Start}
   - {number: 2, label: Verdiepen}
@@ -29,6 +34,8 @@ dimensions:
   - {id: volwassenheid, label: Volwassenheid}
   - {id: fase1, label: Mijlpalen start}
   - {id: fase2, label: Mijlpalen verdiepen}
+  - {id: bestuur, label: Bestuursvorm}
+  - {id: toelichting, label: Toelichting}
 items:
   - {id: s1, dimension: samen, scale: eens, text: "Eerste stelling."}
   - {id: s2, dimension: samen, scale: eens, text: "Tweede stelling."}
@@ -38,6 +45,8 @@ items:
   - {id: f1b, dimension: fase1, scale: janee, phase: 1, text: "Mijlpaal 1b."}
   - {id: f2a, dimension: fase2, scale: janee, phase: 2, text: "Mijlpaal 2a."}
   - {id: f2b, dimension: fase2, scale: janee, phase: 2, text: "Mijlpaal 2b."}
+  - {id: c1, dimension: bestuur, scale: vorm, text: "Welke vorm?"}
+  - {id: t1, dimension: toelichting, scale: open, text: "Toelichting?"}
 """
 
 

@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 from evaluatie.data.demo_process import PROFILES, generate_process_demo
 from evaluatie.process import PERSPECTIVES, evaluate_process
 from evaluatie.process.anonymise import FIRST_NAMES
+from evaluatie.process.figures import heatmap
 
 PARTNERS = [
     ("Gemeente Lindeveld", "beleidsmaker"),
@@ -101,8 +102,10 @@ def test_quotes_carry_no_names(verdeeld):
     for organisation in questionnaire["organisation"].unique():
         assert organisation not in text
     assert not any(word in FIRST_NAMES for word in text.replace(":", " ").replace(".", " ").split())
-    free_text = questionnaire["rivm_toelichting"].dropna()
-    assert not any(answer in repr(pe) for answer in free_text)
+    assert questionnaire["rivm_toelichting"].notna().any()
+    assert "rivm_toelichting" not in pe.responses.data.columns  # open answers dropped right after reading
+    assert "rivm_toelichting" not in set(pe.item_scores["item"])
+    assert repr(pe).startswith("ProcessEvaluation(metingen=[2021, 2023]")
 
 
 def test_suppression_with_a_higher_threshold(tmp_path):
@@ -134,5 +137,14 @@ def test_figures_are_figures_in_dutch_without_pyplot(verdeeld):
 def test_heatmap_marks_suppressed_cells(tmp_path):
     _, _, folder = _write(tmp_path, "groeiend")
     pe = evaluate_process(responses=folder / "vragenlijst.csv", min_group_size=9)
-    texts = [t.get_text() for t in pe.figures()["heatmap_scirocco"].axes[0].texts]
-    assert "n < 9" in texts
+    figure = heatmap(pe.perspective_scores, pe.instruments[0], 2023, min_group_size=9)
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert "n < 9" in texts and any("," in t for t in texts)
+
+
+def test_interviews_only(tmp_path):
+    _, _, folder = _write(tmp_path, "startend")
+    pe = evaluate_process(interviews=folder / "interviews.csv", organisation_names=[p[0] for p in PARTNERS])
+    assert pe.figures() == {} and pe.dimension_scores.empty
+    assert any("geen vragenlijstbestand" in w for w in pe.warnings)
+    assert not any(p[0] in " ".join(pe.quotes["quote"]) for p in PARTNERS)

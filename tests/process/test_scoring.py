@@ -8,9 +8,12 @@ from scipy import stats
 
 from evaluatie.process.responses import read_responses
 from evaluatie.process.scoring import (
+    alpha_warnings,
+    categorical_answers,
     consensus_table,
     dimension_scores,
     item_distribution,
+    item_scores,
     perspective_differences,
     perspective_scores,
     phase_table,
@@ -19,26 +22,26 @@ from evaluatie.process.scoring import (
 
 Z, B = "zorgaanbieder", "beleidsmaker"
 ROWS = [
-    # id, perspective, wave, s1, s2, s3 (reverse), v1, f1a, f1b, f2a, f2b
-    ("r1", Z, 2021, 4, 4, 2, 3, 1, 1, 0, 1),
-    ("r2", Z, 2021, 5, 4, 1, 3, 1, 1, 0, 1),
-    ("r3", Z, 2021, 3, 3, 3, 3, 1, 1, 0, 0),
-    ("r4", Z, 2021, 4, 5, 2, 3, 1, 0, 0, 0),
-    ("r5", B, 2021, 2, 2, 4, 0, 0, 0, 1, 0),
-    ("r6", B, 2021, 3, "", 3, 5, 0, 0, 0, 0),
-    ("r1", Z, 2023, 5, 5, 1, 4, 1, 1, 1, 1),
-    ("r2", Z, 2023, 5, 4, 1, 4, 1, 1, 1, 1),
-    ("r3", Z, 2023, 4, 4, 2, 4, 1, 0, 1, 1),
-    ("r4", Z, 2023, 5, 5, 1, 4, 1, 0, 1, 1),
-    ("r5", B, 2023, 3, 3, 3, 4, 1, 0, 1, 0),
-    ("r7", B, 2023, 4, 4, 2, 4, 1, 0, 0, 0),
+    # id, perspective, wave, s1, s2, s3 (reverse), v1, f1a, f1b, f2a, f2b, c1
+    ("r1", Z, 2021, 4, 4, 2, 3, 1, 1, 0, 1, "a"),
+    ("r2", Z, 2021, 5, 4, 1, 3, 1, 1, 0, 1, "a"),
+    ("r3", Z, 2021, 3, 3, 3, 3, 1, 1, 0, 0, "Optie B"),
+    ("r4", Z, 2021, 4, 5, 2, 3, 1, 0, 0, 0, ""),
+    ("r5", B, 2021, 2, 2, 4, 0, 0, 0, 1, 0, "b"),
+    ("r6", B, 2021, 3, "", 3, 5, 0, 0, 0, 0, "a"),
+    ("r1", Z, 2023, 5, 5, 1, 4, 1, 1, 1, 1, "a"),
+    ("r2", Z, 2023, 5, 4, 1, 4, 1, 1, 1, 1, "a"),
+    ("r3", Z, 2023, 4, 4, 2, 4, 1, 0, 1, 1, "a"),
+    ("r4", Z, 2023, 5, 5, 1, 4, 1, 0, 1, 1, "a"),
+    ("r5", B, 2023, 3, 3, 3, 4, 1, 0, 1, 0, "a"),
+    ("r7", B, 2023, 4, 4, 2, 4, 1, 0, 0, 0, "a"),
 ]
 
 
 @pytest.fixture
 def responses(tmp_path, mini):
     frame = pd.DataFrame(ROWS, columns=["respondent_id", "perspective", "wave", "s1", "s2", "s3", "v1",
-                                        "f1a", "f1b", "f2a", "f2b"])
+                                        "f1a", "f1b", "f2a", "f2b", "c1"])
     path = tmp_path / "scores.csv"
     frame.to_csv(path, index=False)
     return read_responses(path, [mini])
@@ -136,3 +139,18 @@ def test_item_distribution(responses, mini):
     s2 = table.set_index("item").loc["s2"]
     assert s2["n"] == 5 and s2[4] == pytest.approx(0.4) and s2[1] == 0
     assert math.isnan(item_distribution(responses, mini, 2021, min_group_size=6).set_index("item").loc["s2", 4])
+
+
+def test_alpha_warning_below_ten(responses):
+    notes = alpha_warnings(dimension_scores(responses))
+    assert any("'Samenwerking' (meting 2021) rust op 5 volledige respondenten" in n for n in notes)
+
+
+def test_item_scores_and_categorical_answers(responses):
+    items = item_scores(responses).set_index(["item", "wave"])
+    assert items.loc[("f1a", 2021), "mean"] == pytest.approx(4 / 6)  # share 'ja'
+    assert items.loc[("s3", 2021), "mean"] == pytest.approx(15 / 6)  # as asked, not reversed
+    answers = categorical_answers(responses).set_index(["item", "wave", "answer"])
+    assert answers.loc[("c1", 2021, "a"), "count"] == 3
+    assert answers.loc[("c1", 2021, "b"), "share"] == pytest.approx(2 / 5)  # blank is not an answer
+    assert categorical_answers(responses, min_group_size=6).loc[lambda f: f["wave"] == 2021, "share"].isna().all()

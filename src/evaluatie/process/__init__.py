@@ -19,6 +19,8 @@ lose their values and have ``suppressed=True``):
   difference, ci_low, ci_high (95%)
 - ``perspective_scores`` (dimension x wave x perspective) and ``perspective_differences`` (spread,
   lowest/highest perspective, Kruskal-Wallis p-value)
+- ``item_scores`` (per numeric item and wave; share 'ja' for yes/no) and ``categorical_answers``
+  (count and share per option, e.g. the financing form)
 - ``code_counts``: code x perspective x wave (with 'alle' margins): segments, documents, n_group
 - ``quotes``: selected, anonymised quotes with code, kind and perspective label
 - ``warnings``: Dutch sentences for the report; ``sources``: file name -> sha256

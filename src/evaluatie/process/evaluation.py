@@ -38,12 +38,20 @@ class ProcessEvaluation:
     wave_change: pd.DataFrame
     perspective_scores: pd.DataFrame
     perspective_differences: pd.DataFrame
+    item_scores: pd.DataFrame
+    categorical_answers: pd.DataFrame
     code_counts: pd.DataFrame
     quotes: pd.DataFrame
     warnings: tuple[str, ...]
     sources: dict[str, str] = field(default_factory=dict)
-    responses: Responses | None = None
-    codebook: Codebook | None = None
+    responses: Responses | None = field(default=None, repr=False)
+    codebook: Codebook | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        respondents = 0 if self.responses is None else len(self.responses.data)
+        return (f"ProcessEvaluation(metingen={self.waves}, antwoorden={respondents}, "
+                f"instrumenten={[i.id for i in self.instruments]}, citaten={len(self.quotes)}, "
+                f"waarschuwingen={len(self.warnings)})")
 
     @property
     def waves(self) -> list:
@@ -83,6 +91,7 @@ _HEADERS = {
     "wave_from": "Van meting", "wave_to": "Naar meting", "method": "Methode", "difference": "Verschil",
     "ci_low": "95%-BI onder", "ci_high": "95%-BI boven", "spread": "Spreiding tussen perspectieven",
     "lowest": "Laagste perspectief", "highest": "Hoogste perspectief", "p_value": "p-waarde (Kruskal-Wallis)",
+    "text": "Vraag", "answer_label": "Antwoord", "count": "Aantal", "share": "Aandeel",
     "code_label": "Code", "type_label": "Soort", "segments": "Fragmenten", "documents": "Interviews",
     "perspective_label": "Perspectief", "quote": "Citaat",
 }
@@ -115,6 +124,16 @@ def _empty(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(columns=list(columns))
 
 
+def _without_free_text(responses: Responses) -> Responses:
+    """Drop open answers right after reading, so no later step can show them raw."""
+    free_text = [item.id for i in responses.instruments for item in i.items.values()
+                 if i.scales[item.scale].type == "text"]
+    if not free_text:
+        return responses
+    return Responses(data=responses.data.drop(columns=free_text), instruments=responses.instruments,
+                     source=responses.source)
+
+
 def _warnings(responses: Responses | None, result: dict, min_group_size: int) -> list[str]:
     notes: list[str] = []
     if responses is None:
@@ -137,9 +156,7 @@ def _warnings(responses: Responses | None, result: dict, min_group_size: int) ->
     if not unpaired.empty:
         notes.append(f"Voor {unpaired['dimension'].nunique()} dimensie(s) waren te weinig dezelfde respondenten "
                      "in beide metingen; daar zijn de metingen als losse groepen vergeleken.")
-    free_text = [item.id for i in responses.instruments for item in i.items.values()
-                 if i.scales[item.scale].type == "text"]
-    if free_text:
+    if any(i.scales[item.scale].type == "text" for i in responses.instruments for item in i.items.values()):
         notes.append("Antwoorden op open vragen worden niet getoond; alleen geselecteerde, geanonimiseerde "
                      "citaten uit interviews komen in het rapport.")
     return notes
@@ -173,7 +190,7 @@ def evaluate_process(
     result: dict = {}
     data = None
     if responses is not None:
-        data = read_responses(responses, loaded, column_mapping)
+        data = _without_free_text(read_responses(responses, loaded, column_mapping))
         sources[Path(responses).name] = _hash(responses)
         result["dimension_scores"] = scoring.dimension_scores(data, ("wave",), min_group_size)
         result["dimension_scores_by_perspective"] = scoring.dimension_scores(
@@ -183,9 +200,11 @@ def evaluate_process(
         result["wave_change"] = scoring.wave_change(data, min_group_size)
         result["perspective_scores"] = scoring.perspective_scores(data, min_group_size)
         result["perspective_differences"] = scoring.perspective_differences(data, min_group_size)
+        result["item_scores"] = scoring.item_scores(data, min_group_size)
+        result["categorical_answers"] = scoring.categorical_answers(data, min_group_size)
     else:
         for key in ("dimension_scores", "dimension_scores_by_perspective", "consensus", "phase", "wave_change",
-                    "perspective_scores", "perspective_differences"):
+                    "perspective_scores", "perspective_differences", "item_scores", "categorical_answers"):
             result[key] = _empty(["instrument", "dimension", "wave", "n", "suppressed"])
     notes = _warnings(data, result, min_group_size)
 

@@ -304,3 +304,43 @@ def item_distribution(
         return frame
     values = [c for c in frame.columns if isinstance(c, int)]
     return suppress(frame, values, min_group_size)
+
+
+def item_scores(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """Per numeric item and wave: n, mean (share 'ja' for yes/no items) and median, as asked.
+
+    Item level shows what a dimension mean hides, such as which of the five
+    Quintuple Aim goals is pursued or measured.
+    """
+    rows = []
+    for instrument in responses.instruments:
+        for item in instrument.items.values():
+            scale = instrument.scales[item.scale]
+            if not scale.numeric:
+                continue
+            for wave, answers in responses.data.groupby("wave", sort=True)[item.id]:
+                answers = answers.dropna()
+                rows.append(dict(instrument=instrument.id, item=item.id, text=item.text, dimension=item.dimension,
+                                 scale_type=scale.type, wave=wave, n=len(answers), mean=answers.mean(),
+                                 median=answers.median()))
+    columns = ["instrument", "item", "text", "dimension", "scale_type", "wave", "n", "mean", "median"]
+    return suppress(pd.DataFrame(rows, columns=columns), ["mean", "median"], min_group_size)
+
+
+def categorical_answers(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
+    """Count and share of each option per categorical item and wave (e.g. the financing form)."""
+    rows = []
+    for instrument in responses.instruments:
+        for item in instrument.items.values():
+            scale = instrument.scales[item.scale]
+            if scale.type != "categorical":
+                continue
+            for wave, answers in responses.data.groupby("wave", sort=True)[item.id]:
+                answers = answers.dropna()
+                for code, label in scale.options.items():
+                    count = int((answers == code).sum())
+                    rows.append(dict(instrument=instrument.id, item=item.id, text=item.text, wave=wave,
+                                     answer=code, answer_label=label, n=len(answers), count=count,
+                                     share=count / len(answers) if len(answers) else np.nan))
+    columns = ["instrument", "item", "text", "wave", "answer", "answer_label", "n", "count", "share"]
+    return suppress(pd.DataFrame(rows, columns=columns), ["count", "share"], min_group_size)
