@@ -136,10 +136,10 @@ def test_figures_are_figures_in_dutch_without_pyplot(verdeeld):
 
 def test_heatmap_marks_suppressed_cells(tmp_path):
     _, _, folder = _write(tmp_path, "groeiend")
-    pe = evaluate_process(responses=folder / "vragenlijst.csv", min_group_size=9)
-    figure = heatmap(pe.perspective_scores, pe.instruments[0], 2023, min_group_size=9)
+    pe = evaluate_process(responses=folder / "vragenlijst.csv", min_group_size=6)
+    figure = heatmap(pe.perspective_scores, pe.instruments[0], 2023, min_group_size=6)
     texts = [t.get_text() for t in figure.axes[0].texts]
-    assert "n < 9" in texts and any("," in t for t in texts)
+    assert "n < 6" in texts and any("," in t for t in texts)
 
 
 def test_interviews_only(tmp_path):
