@@ -35,7 +35,14 @@ def cronbach_alpha(items: pd.DataFrame, min_n: int = MIN_N_ALPHA) -> float:
             SmallSampleWarning,
             stacklevel=2,
         )
-    values = complete.to_numpy(dtype=float)
+    return alpha_of(complete.to_numpy(dtype=float))
+
+
+def alpha_of(values: np.ndarray) -> float:
+    """Alpha of a complete respondents x items array (no missing values); NaN when undefined."""
+    n, k = values.shape
+    if k < 2 or n < 2:
+        return float("nan")
     total_variance = values.sum(axis=1).var(ddof=1)
     if total_variance == 0:
         return float("nan")

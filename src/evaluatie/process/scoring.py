@@ -16,7 +16,7 @@ from scipy import stats
 
 from evaluatie.process.consensus import AGREEMENT_LABELS, LEVEL_LABELS, consensus
 from evaluatie.process.instrument import ORDINAL_TYPES, Instrument
-from evaluatie.process.reliability import MIN_N_ALPHA, SmallSampleWarning, cronbach_alpha
+from evaluatie.process.reliability import MIN_N_ALPHA, alpha_of
 from evaluatie.process.responses import Responses
 
 MIN_GROUP_SIZE = 5
@@ -59,20 +59,20 @@ def numeric_dimensions(instrument: Instrument) -> list[str]:
 
 def respondent_scores(responses: Responses) -> pd.DataFrame:
     """One row per respondent, wave and dimension: the mean of the answered items."""
-    meta = responses.data[["respondent_id", "organisation", "perspective", "wave"]]
+    meta_columns = ["respondent_id", "organisation", "perspective", "wave"]
     parts = []
     for instrument in responses.instruments:
         items = scored_items(responses, instrument)
-        for dimension in numeric_dimensions(instrument):
-            ids = [item.id for item in instrument.dimension_items(dimension)]
-            part = meta.copy()
-            part["instrument"] = instrument.id
-            part["dimension"] = dimension
-            part["score"] = items[ids].mean(axis=1, skipna=True)
-            part["items_answered"] = items[ids].notna().sum(axis=1)
-            parts.append(part[part["items_answered"] > 0])
+        means = pd.DataFrame({
+            dimension: items[[item.id for item in instrument.dimension_items(dimension)]].mean(axis=1)
+            for dimension in numeric_dimensions(instrument)
+        }, index=items.index)
+        long = responses.data[meta_columns].join(means).melt(
+            id_vars=meta_columns, var_name="dimension", value_name="score").dropna(subset=["score"])
+        long.insert(4, "instrument", instrument.id)
+        parts.append(long)
     if not parts:
-        return pd.DataFrame(columns=[*meta.columns, "instrument", "dimension", "score", "items_answered"])
+        return pd.DataFrame(columns=[*meta_columns, "instrument", "dimension", "score"])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -93,26 +93,28 @@ def dimension_scores(
     ``alpha_n`` is the number of complete respondents behind alpha (warned
     about below 10 by the caller); for yes/no dimensions the mean is the share 'ja'.
     """
+    keys = ["instrument", "dimension", *by]
     scores = respondent_scores(responses)
+    if scores.empty:
+        columns = [*keys, "dimension_label", "scale_type", "n", "mean", "median", "q1", "q3", "iqr", "alpha",
+                   "alpha_n", "suppressed"]
+        return pd.DataFrame(columns=columns)
+    grouped = scores.groupby(keys, sort=True)["score"]
+    frame = grouped.agg(n="count", mean="mean", median="median")
+    quartiles = grouped.quantile([0.25, 0.75]).unstack()
+    frame["q1"], frame["q3"] = quartiles[0.25], quartiles[0.75]
+    frame["iqr"] = frame["q3"] - frame["q1"]
     items_of = {i.id: scored_items(responses, i) for i in responses.instruments}
     index_of = {(k if isinstance(k, tuple) else (k,)): part.index
                 for k, part in responses.data.groupby(list(by))}
-    rows = []
-    for (instrument_id, dimension, *group), part in scores.groupby(["instrument", "dimension", *by], sort=True):
-        instrument = responses.instrument(instrument_id)
-        row = dict(instrument=instrument_id, dimension=dimension, **dict(zip(by, group)))
-        values = part["score"]
-        q1, median, q3 = values.quantile([0.25, 0.5, 0.75])
-        row.update(n=len(values), mean=values.mean(), median=median, q1=q1, q3=q3, iqr=q3 - q1)
-        ids = [item.id for item in instrument.dimension_items(dimension)]
-        items = items_of[instrument_id].loc[index_of[tuple(group)], ids]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SmallSampleWarning)
-            row["alpha"] = cronbach_alpha(items) if len(ids) > 1 else np.nan
-        row["alpha_n"] = items.dropna().shape[0] if len(ids) > 1 else 0
-        rows.append(row)
-    columns = ["instrument", "dimension", *by, "n", "mean", "median", "q1", "q3", "iqr", "alpha", "alpha_n"]
-    frame = pd.DataFrame(rows, columns=columns)
+    alphas, alpha_ns = [], []
+    for instrument_id, dimension, *group in frame.index:
+        ids = [item.id for item in responses.instrument(instrument_id).dimension_items(dimension)]
+        complete = items_of[instrument_id].loc[index_of[tuple(group)], ids].dropna().to_numpy()
+        alphas.append(alpha_of(complete) if len(ids) > 1 else np.nan)
+        alpha_ns.append(len(complete) if len(ids) > 1 else 0)
+    frame["alpha"], frame["alpha_n"] = alphas, alpha_ns
+    frame = frame.reset_index()
     frame = suppress(frame, ["mean", "median", "q1", "q3", "iqr", "alpha"], min_group_size)
     return _labels(responses, frame)
 
