@@ -40,7 +40,7 @@ def check_no_duplicates(df: pd.DataFrame, unit: str, time: str) -> None:
     u_codes, u_levels = pd.factorize(df[unit])
     t_codes, t_levels = pd.factorize(df[time])
     key = u_codes.astype(np.int64) * (len(t_levels) + 1) + t_codes
-    if len(np.unique(key)) == len(key):
+    if np.bincount(key).max(initial=0) <= 1:
         return
     dup = pd.Series(key).duplicated(keep=False).to_numpy()
     if dup.any():

@@ -338,50 +338,65 @@ def estimate_staggered(
         cl_codes = np.arange(n)
     n_cl = int(cl_codes.max()) + 1
 
-    rows, psi_cols, share_cols, share_if_cols = [], [], [], []
+    def to_clusters(m: np.ndarray) -> np.ndarray:
+        if not cluster:
+            return m
+        out = np.zeros((n_cl, m.shape[1]))
+        np.add.at(out, cl_codes, m)
+        return out
+
+    rows, psi_blocks, share_cols, share_if_cols = [], [], [], []
     for gi in cohorts:
         in_g = g_idx == gi
         share = float((w * in_g).mean())
         share_if = np.bincount(cl_codes, weights=w * in_g - share, minlength=n_cl) / n
         ref = gi - anticipation - 1
+        pairs = []  # (period, its base period)
         for ti in range(k):
             if base_period == "varying" and ti < gi - anticipation:
-                if ti == 0:
-                    continue
-                base = ti - 1
-            else:
-                if ti == ref:
-                    continue
-                base = ref
-            hi = max(ti, base)
-            if control_group == "never_treated":
-                ctrl_pool = never
-            else:
-                ctrl_pool = never | ((g_idx > hi + anticipation) & (g_idx != gi))
-            seen = ~np.isnan(y[:, ti]) & ~np.isnan(y[:, base])
-            treat, ctrl = in_g & seen, ctrl_pool & seen
-            row = {"cohort": periods[gi], "time": periods[ti], "event_time": ti - gi,
-                   "base_period": periods[base], "n_treated": int(treat.sum()), "n_control": int(ctrl.sum())}
-            cell = treat | ctrl
-            if treat.sum() == 0 or ctrl.sum() == 0:
-                rows.append({**row, "att": np.nan})
-                psi_cols.append(np.zeros(n_cl))
-                share_cols.append(share)
-                share_if_cols.append(share_if)
-                continue
-            dy = (y[cell, ti] - y[cell, base])
-            x = None
-            if covs:
-                x = np.column_stack([np.ones(cell.sum()), xs[cell, base, :]])
-            att, inf = _cell_or(dy, x, w[cell], treat[cell].astype(float), ctrl[cell].astype(float))
-            # The cell's influence function, rescaled to the full sample and summed per cluster.
-            psi = np.bincount(cl_codes[cell], weights=inf, minlength=n_cl) / cell.sum()
-            rows.append({**row, "att": float(att)})
-            psi_cols.append(psi)
-            share_cols.append(share)
-            share_if_cols.append(share_if)
-    att_gt = pd.DataFrame(rows)
-    psi = np.column_stack(psi_cols)
+                if ti > 0:
+                    pairs.append((ti, ti - 1))
+            elif ti != ref:
+                pairs.append((ti, ref))
+        t_i = np.array([p[0] for p in pairs])
+        b_i = np.array([p[1] for p in pairs])
+        dy = y[:, t_i] - y[:, b_i]  # units x cells of this cohort
+        seen = ~np.isnan(dy)
+        treat = in_g[:, None] & seen
+        if control_group == "never_treated":
+            ctrl = never[:, None] & seen
+        else:
+            later = (g_idx[:, None] > np.maximum(t_i, b_i)[None, :] + anticipation) & ~in_g[:, None]
+            ctrl = (never[:, None] | later) & seen
+        n_t, n_c = treat.sum(axis=0), ctrl.sum(axis=0)
+        ok = (n_t > 0) & (n_c > 0)
+        att = np.full(len(pairs), np.nan)
+        psi = np.zeros((n_cl, len(pairs)))
+        if not covs:
+            # Difference of mean changes, all cells of the cohort at once; the influence function of each cell
+            # scaled so that its sum of squares is the variance.
+            dy0 = np.where(seen, dy, 0.0)
+            wt, wc = w[:, None] * treat, w[:, None] * ctrl
+            st, sc = wt.sum(axis=0), wc.sum(axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mt, mc = (wt * dy0).sum(axis=0) / st, (wc * dy0).sum(axis=0) / sc
+                inf = wt * (dy0 - mt) / st - wc * (dy0 - mc) / sc
+            att[ok] = (mt - mc)[ok]
+            psi[:, ok] = to_clusters(inf[:, ok])
+        else:
+            for j in np.flatnonzero(ok):
+                cell = treat[:, j] | ctrl[:, j]
+                x = np.column_stack([np.ones(cell.sum()), xs[cell, b_i[j], :]])
+                att[j], inf = _cell_or(dy[cell, j], x, w[cell], treat[cell, j].astype(float),
+                                       ctrl[cell, j].astype(float))
+                psi[:, j] = np.bincount(cl_codes[cell], weights=inf, minlength=n_cl) / cell.sum()
+        rows.append(pd.DataFrame({"cohort": periods[gi], "time": periods[t_i], "event_time": t_i - gi,
+                                  "base_period": periods[b_i], "n_treated": n_t, "n_control": n_c, "att": att}))
+        psi_blocks.append(psi)
+        share_cols += [share] * len(pairs)
+        share_if_cols += [share_if] * len(pairs)
+    att_gt = pd.concat(rows, ignore_index=True)
+    psi = np.hstack(psi_blocks)
     share_arr = np.array(share_cols)
     share_if = np.column_stack(share_if_cols)
     missing = att_gt["att"].isna()
