@@ -114,10 +114,11 @@ def test_suppression_with_a_higher_threshold(tmp_path):
                           min_group_size=12)
     by_perspective = pe.perspective_scores
     small = by_perspective["n"] < 12
-    assert small.any() and by_perspective.loc[small, "mean"].isna().all()
-    assert by_perspective.loc[~small, "mean"].notna().all()
+    hidden = by_perspective["suppressed"]
+    assert small.any() and hidden[small].all() and by_perspective.loc[hidden, "mean"].isna().all()
+    assert by_perspective.loc[~hidden, "mean"].notna().all()
     shown = pe.table("perspective_scores")
-    assert (shown.loc[small.to_numpy(), "Gemiddelde"] == "n < 12").all()
+    assert (shown.loc[hidden.to_numpy(), "Gemiddelde"] == "n < 12").all()
     assert any("minder dan 12" in w for w in pe.warnings)
     assert set(pe.quotes["perspective_label"]) == {"een partner"}
 

@@ -6,6 +6,7 @@ import pytest
 from evaluatie.process.anonymise import anonymise
 from evaluatie.process.interviews import (
     CodebookError,
+    _hidden_groups,
     SegmentError,
     code_counts,
     load_codebook,
@@ -79,16 +80,34 @@ def test_segment_errors(tmp_path, codebook):
 
 
 def test_code_counts_and_suppression(segments, codebook):
+    open_counts = code_counts(segments, codebook, min_group_size=1).set_index(["code", "perspective", "wave"])
+    assert not open_counts["suppressed"].any()
+    assert open_counts.loc[("wantrouwen", "zorgaanbieder", 2021), "segments"] == 5
+    assert open_counts.loc[("wantrouwen", "zorgaanbieder", 2021), "documents"] == 5
+    assert open_counts.loc[("wantrouwen", "beleidsmaker", 2021), "segments"] == 2
+
     counts = code_counts(segments, codebook, min_group_size=5).set_index(["code", "perspective", "wave"])
-    assert counts.loc[("wantrouwen", "zorgaanbieder", 2021), "segments"] == 5
-    assert counts.loc[("wantrouwen", "zorgaanbieder", 2021), "documents"] == 5
-    # beleidsmakers: two interviews -> suppressed, but they count in the margins
-    assert counts.loc[("wantrouwen", "beleidsmaker", 2021), "suppressed"]
+    # beleidsmakers: two interviews -> suppressed
     assert pd.isna(counts.loc[("wantrouwen", "beleidsmaker", 2021), "segments"])
-    assert counts.loc[("wantrouwen", "alle", 2021), "segments"] == 7
+    # the 2021 margin minus the zorgaanbieders would reveal the beleidsmakers: hidden too
+    assert counts.loc[("wantrouwen", "zorgaanbieder", 2021), "suppressed"]
+    # 2023 has one interview; the grand total minus 2021 would reveal it, so 2021 is hidden as well
+    assert counts.loc[("visie_gedeeld", "alle", 2023), "suppressed"]
+    assert counts.loc[("wantrouwen", "alle", 2021), "suppressed"]
+    # the grand total rests on seven interviews and stays visible
+    assert counts.loc[("wantrouwen", "alle", "alle"), "segments"] == 7
     assert counts.loc[("visie_gedeeld", "alle", "alle"), "segments"] == 1
-    # the 2023 group has one document only
-    assert counts.loc[("visie_gedeeld", "zorgaanbieder", 2023), "suppressed"]
+
+
+def test_hidden_groups_cover_the_margins():
+    sizes = {("a", 1): 8, ("b", 1): 2, ("c", 1): 9, ("alle", 1): 19,
+             ("a", 2): 7, ("b", 2): 6, ("c", 2): 9, ("alle", 2): 22,
+             ("a", "alle"): 15, ("b", "alle"): 8, ("c", "alle"): 18, ("alle", "alle"): 41}
+    hidden = _hidden_groups(sizes, 5)
+    # b1 is small; a1 (smallest visible in wave 1) joins it; then column b needs b2 and column a
+    # needs a2, since a lone hidden cell equals its margin minus the visible cells
+    assert hidden == {("b", 1), ("a", 1), ("b", 2), ("a", 2)}
+    assert _hidden_groups({("a", 1): 6, ("alle", 1): 6}, 5) == set()
 
 
 def test_quotes_are_anonymised(segments, codebook):

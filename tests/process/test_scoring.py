@@ -154,3 +154,12 @@ def test_item_scores_and_categorical_answers(responses):
     assert answers.loc[("c1", 2021, "a"), "count"] == 3
     assert answers.loc[("c1", 2021, "b"), "share"] == pytest.approx(2 / 5)  # blank is not an answer
     assert categorical_answers(responses, min_group_size=6).loc[lambda f: f["wave"] == 2021, "share"].isna().all()
+
+
+def test_secondary_suppression_protects_the_margin(responses):
+    # with threshold 3 the two beleidsmakers are hidden; the wave total minus the four zorgaanbieders
+    # would give them away, so the zorgaanbieders are hidden as well
+    means = perspective_scores(responses, min_group_size=3)
+    assert means["suppressed"].all() and means["mean"].isna().all()
+    by_perspective = dimension_scores(responses, by=("wave", "perspective"), min_group_size=3)
+    assert by_perspective["suppressed"].all()

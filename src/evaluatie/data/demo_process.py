@@ -182,7 +182,8 @@ def _questionnaire(initiative_id, groups, profile, low, rng) -> pd.DataFrame:
 def _interviews(initiative_id, groups, profile, low, rng) -> pd.DataFrame:
     codebook = load_codebook("default")
     by_type = {t: [c.id for c in codebook.codes.values() if c.type == t] for t in ("barrier", "facilitator")}
-    perspectives = list(dict.fromkeys(p for _, p in groups))[:4]
+    present = list(dict.fromkeys(p for _, p in groups))
+    perspectives = (([low] if low else []) + [p for p in present if p != low])[:4]
     organisations = [o for o, _ in groups]
     documents = []
     for wave in WAVES:

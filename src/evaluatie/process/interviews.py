@@ -160,7 +160,8 @@ def code_counts(segments: pd.DataFrame, codebook: Codebook, min_group_size: int 
 
     A group (a perspective in a wave, or a margin) is suppressed when it rests
     on fewer than ``min_group_size`` documents (interviews): counts of a
-    handful of interviews point to the people who gave them.
+    handful of interviews point to the people who gave them. Neighbouring
+    groups are hidden too where a margin would give the hidden count away.
     """
     perspectives = sorted(segments["perspective"].unique())
     waves = sorted(segments["wave"].unique())
@@ -183,11 +184,43 @@ def code_counts(segments: pd.DataFrame, codebook: Codebook, min_group_size: int 
                                  segments=len(coded), documents=coded["document"].nunique(),
                                  n_group=n_group))
     frame = pd.DataFrame(rows)
-    frame["suppressed"] = frame["n_group"] < min_group_size
+    sizes = frame.drop_duplicates(["perspective", "wave"]).set_index(["perspective", "wave"])["n_group"].to_dict()
+    hidden = _hidden_groups(sizes, min_group_size)
+    frame["suppressed"] = [(p, w) in hidden for p, w in zip(frame["perspective"], frame["wave"])]
     for column in ("segments", "documents"):
         frame[column] = frame[column].astype(float)
         frame.loc[frame["suppressed"], column] = float("nan")
     return frame
+
+
+def _hidden_groups(sizes: dict[tuple, int], min_group_size: int) -> set[tuple]:
+    """Small groups plus enough neighbours that no hidden count follows from a published margin.
+
+    Groups are (perspective, wave) cells with 'alle' margins. In every row and
+    column that has a hidden cell, the smallest visible cells are hidden as
+    well until at least two cells are hidden and together hold
+    ``min_group_size`` documents; repeated until nothing changes. (A lone
+    hidden cell would equal the margin minus the visible cells.)
+    """
+    hidden = {cell for cell, n in sizes.items() if n < min_group_size}
+    lines = [[c for c in sizes if c[1] == w and c[0] != ALL] for w in {c[1] for c in sizes}]
+    lines += [[c for c in sizes if c[0] == p and c[1] != ALL] for p in {c[0] for c in sizes}]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            inside = [c for c in line if c in hidden]
+            if not inside:
+                continue
+            hidden_n = sum(sizes[c] for c in inside)
+            for cell in sorted((c for c in line if c not in hidden), key=lambda c: sizes[c]):
+                if len(inside) >= 2 and hidden_n >= min_group_size:
+                    break
+                hidden.add(cell)
+                inside.append(cell)
+                hidden_n += sizes[cell]
+                changed = True
+    return hidden
 
 
 def select_quotes(

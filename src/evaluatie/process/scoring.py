@@ -41,6 +41,36 @@ def suppress(frame: pd.DataFrame, columns: list[str], min_group_size: int, n_col
     return frame
 
 
+def protect_margin(
+    frame: pd.DataFrame, margin_keys: list[str], columns: list[str], min_group_size: int
+) -> pd.DataFrame:
+    """Secondary suppression: hide more groups until the hidden ones add up to ``min_group_size``.
+
+    The total of a margin (e.g. all perspectives in a wave) is published too,
+    so one hidden group could be recovered by subtracting the visible ones.
+    Within each margin, the smallest visible groups are hidden as well until
+    at least two groups are hidden and together hold ``min_group_size``
+    respondents (or all are hidden).
+    """
+    frame = frame.copy()
+    for _, part in frame.groupby(margin_keys, sort=False):
+        hidden_count = int(part["suppressed"].sum())
+        if not hidden_count:
+            continue
+        hidden_n = part.loc[part["suppressed"], "n"].sum()
+        for index in part[~part["suppressed"]].sort_values("n", kind="stable").index:
+            if hidden_count >= 2 and hidden_n >= min_group_size:
+                break
+            frame.loc[index, "suppressed"] = True
+            hidden_count += 1
+            hidden_n += frame.loc[index, "n"]
+    hidden = frame["suppressed"]
+    for column in columns:
+        if column in frame:
+            frame.loc[hidden, column] = np.nan if pd.api.types.is_float_dtype(frame[column]) else None
+    return frame
+
+
 def scored_items(responses: Responses, instrument: Instrument) -> pd.DataFrame:
     """Numeric item answers with reverse-coded items turned around (min + max - answer)."""
     columns = {}
@@ -115,7 +145,11 @@ def dimension_scores(
         alpha_ns.append(len(complete) if len(ids) > 1 else 0)
     frame["alpha"], frame["alpha_n"] = alphas, alpha_ns
     frame = frame.reset_index()
-    frame = suppress(frame, ["mean", "median", "q1", "q3", "iqr", "alpha"], min_group_size)
+    values = ["mean", "median", "q1", "q3", "iqr", "alpha"]
+    frame = suppress(frame, values, min_group_size)
+    if "perspective" in by:
+        margin = ["instrument", "dimension", *[key for key in by if key != "perspective"]]
+        frame = protect_margin(frame, margin, values, min_group_size)
     return _labels(responses, frame)
 
 
@@ -249,7 +283,8 @@ def perspective_scores(responses: Responses, min_group_size: int = MIN_GROUP_SIZ
 def _perspective_scores(scores: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
     grouped = scores.groupby(["instrument", "dimension", "wave", "perspective"], sort=True)["score"]
     frame = grouped.agg(n="count", mean="mean", median="median").reset_index()
-    return suppress(frame, ["mean", "median"], min_group_size)
+    frame = suppress(frame, ["mean", "median"], min_group_size)
+    return protect_margin(frame, ["instrument", "dimension", "wave"], ["mean", "median"], min_group_size)
 
 
 def perspective_differences(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
