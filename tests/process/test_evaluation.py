@@ -6,7 +6,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from evaluatie.data.demo_process import PROFILES, generate_process_demo
-from evaluatie.process import PERSPECTIVES, evaluate_process
+from evaluatie.process import PERSPECTIVES, display_table, evaluate_process
 from evaluatie.process.anonymise import FIRST_NAMES
 from evaluatie.process.figures import heatmap
 
@@ -118,7 +118,8 @@ def test_suppression_with_a_higher_threshold(tmp_path):
     assert small.any() and hidden[small].all() and by_perspective.loc[hidden, "mean"].isna().all()
     assert by_perspective.loc[~hidden, "mean"].notna().all()
     shown = pe.table("perspective_scores")
-    assert (shown.loc[hidden.to_numpy(), "Gemiddelde"] == "n < 12").all()
+    assert (shown.loc[small.to_numpy(), "Gemiddelde"] == "n < 12").all()
+    assert set(shown.loc[(hidden & ~small).to_numpy(), "Gemiddelde"]) <= {"afgeschermd"}
     assert any("minder dan 12" in w for w in pe.warnings)
     assert set(pe.quotes["perspective_label"]) == {"een partner"}
 
@@ -149,3 +150,11 @@ def test_interviews_only(tmp_path):
     assert pe.figures() == {} and pe.dimension_scores.empty
     assert any("geen vragenlijstbestand" in w for w in pe.warnings)
     assert not any(p[0] in " ".join(pe.quotes["quote"]) for p in PARTNERS)
+
+
+def test_display_table_tells_small_from_shielded_groups():
+    frame = pd.DataFrame({"perspective": ["hulpvrager", "professional", "bestuurder"], "n": [3, 6, 9],
+                          "mean": [2.0, 3.25, 4.0], "suppressed": [True, True, False]})
+    shown = display_table(frame, min_group_size=5)
+    assert shown["Gemiddelde"].tolist() == ["n < 5", "afgeschermd", "4,00"]
+    assert shown["Perspectief"].tolist() == ["Hulpvragers", "Professionals", "Bestuurders en managers"]

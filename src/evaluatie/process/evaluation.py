@@ -81,7 +81,11 @@ class ProcessEvaluation:
 
     def table(self, name: str) -> pd.DataFrame:
         """A results table for display: Dutch headers, Dutch numbers, 'n < 5' where suppressed."""
-        return display_table(getattr(self, name), self.min_group_size)
+        frame = getattr(self, name)
+        if "instrument" in frame.columns:
+            titles = {i.id: i.title for i in self.instruments}
+            frame = frame.assign(instrument=frame["instrument"].map(lambda v: titles.get(v, v)))
+        return display_table(frame, self.min_group_size)
 
 
 _HEADERS = {
@@ -98,7 +102,11 @@ _HEADERS = {
 
 
 def display_table(frame: pd.DataFrame, min_group_size: int = 5) -> pd.DataFrame:
-    """Keep the columns a reader needs, in Dutch, with suppressed cells shown as 'n < 5'."""
+    """Keep the columns a reader needs, in Dutch, with suppressed cells shown as 'n < 5'.
+
+    Groups hidden only to protect a small neighbour (their own n is large
+    enough) are shown as 'afgeschermd', so the table does not contradict its n.
+    """
     columns = [c for c in _HEADERS if c in frame.columns]
     out = frame[columns].astype(object).copy()
     for column in columns:
@@ -109,10 +117,13 @@ def display_table(frame: pd.DataFrame, min_group_size: int = 5) -> pd.DataFrame:
             out[column] = frame[column].map(lambda v, d=decimals: "" if pd.isna(v) else fig.dutch_number(v, d))
     if "suppressed" in frame.columns:
         hidden = frame["suppressed"].astype(bool)
+        size = frame["n_group"] if "n_group" in frame.columns else frame.get("n")
+        small = hidden if size is None else hidden & (size < min_group_size)
         for column in columns:
             if column not in ("instrument", "dimension_label", "wave", "perspective", "n", "code_label",
                               "type_label", "wave_from", "wave_to", "method"):
-                out.loc[hidden, column] = f"n < {min_group_size}"
+                out.loc[hidden, column] = scoring.SHIELDED
+                out.loc[small, column] = f"n < {min_group_size}"
     return out.rename(columns=_HEADERS)
 
 

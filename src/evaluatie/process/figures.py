@@ -19,6 +19,7 @@ from matplotlib.patches import Patch
 
 from evaluatie.process.instrument import Instrument, Scale
 from evaluatie.process.perspectives import perspective_label
+from evaluatie.process.scoring import SHIELDED
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 DIVERGING = {
@@ -105,9 +106,11 @@ def heatmap(perspective_scores: pd.DataFrame, instrument: Instrument, wave: obje
         sns.heatmap(means.astype(float), ax=ax, cmap="cividis", annot=labels.to_numpy(), fmt="",
                     vmin=scale.minimum if scale else None, vmax=scale.maximum if scale else None,
                     linewidths=0.5, linecolor="white", cbar_kws={"label": "Gemiddelde score"})
+        sizes = part.pivot(index="dimension", columns="perspective", values="n").reindex(
+            index=dimensions, columns=perspectives).to_numpy()
         for (row, column) in zip(*np.nonzero(hidden.to_numpy())):  # seaborn leaves empty cells unlabelled
-            ax.text(column + 0.5, row + 0.5, _suppressed_text(min_group_size), ha="center", va="center",
-                    fontsize=8, color="black")
+            text = _suppressed_text(min_group_size) if sizes[row, column] < min_group_size else SHIELDED
+            ax.text(column + 0.5, row + 0.5, text, ha="center", va="center", fontsize=8, color="black")
         ax.set_yticklabels([_wrap(instrument.dimensions[d].label, 40) for d in dimensions], rotation=0)
         ax.set_xticklabels([_wrap(perspective_label(p), 16) for p in perspectives], rotation=0)
         ax.set_xlabel("Perspectief")

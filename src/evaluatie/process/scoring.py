@@ -22,6 +22,7 @@ from evaluatie.process.responses import Responses
 MIN_GROUP_SIZE = 5
 ITEM_MET_SHARE = 0.5
 PHASE_MET_SHARE = 2 / 3
+SHIELDED = "afgeschermd"  # shown for groups hidden only to protect a smaller neighbour
 
 
 def suppress(frame: pd.DataFrame, columns: list[str], min_group_size: int, n_column: str = "n") -> pd.DataFrame:
