@@ -158,3 +158,21 @@ def test_display_table_tells_small_from_shielded_groups():
     shown = display_table(frame, min_group_size=5)
     assert shown["Gemiddelde"].tolist() == ["n < 5", "afgeschermd", "4,00"]
     assert shown["Perspectief"].tolist() == ["Hulpvragers", "Professionals", "Bestuurders en managers"]
+
+
+def test_findings_in_plain_dutch(verdeeld):
+    _, _, pe = verdeeld
+    sentences = pe.findings()
+    text = " ".join(sentences)
+    assert "zijn de partners verdeeld over" in text
+    assert any(s.startswith("De perspectieven lopen in meting 2023 het verst uiteen") and
+               "Zorg- en welzijnsaanbieders gemiddeld" in s for s in sentences)
+    assert any("Fase 2" in s for s in sentences)
+    assert "belemmerende en" in text
+
+
+def test_findings_use_only_visible_results(tmp_path):
+    _, _, folder = _write(tmp_path, "groeiend")
+    pe = evaluate_process(responses=folder / "vragenlijst.csv", interviews=folder / "interviews.csv",
+                          min_group_size=100)
+    assert pe.findings() == []

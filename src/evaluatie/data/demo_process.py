@@ -133,7 +133,7 @@ def _questionnaire(initiative_id, groups, profile, low, rng) -> pd.DataFrame:
                                     effect=rng.normal(0, 0.4), waves={WAVES[1]}))
     perspective_effect = {p: rng.normal(0, 0.25) for p in PERSPECTIVES}
     dimension_effect = {(i.id, d): rng.normal(0, 0.4) for i in instruments for d in i.dimensions}
-    split_dimensions = {d for d in instruments[0].dimensions if rng.random() < 0.5} | {"sturing", "financiering"}
+    split_dimensions = {d for d in instruments[0].dimensions if rng.random() < 0.3} | {"sturing", "financiering"}
     organisations = [o for o, _ in groups]
 
     rows = []

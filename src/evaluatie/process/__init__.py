@@ -25,6 +25,7 @@ lose their values and have ``suppressed=True``):
 - ``quotes``: selected, anonymised quotes with code, kind and perspective label
 - ``warnings``: Dutch sentences for the report; ``sources``: file name -> sha256
 - ``figures()``: name -> matplotlib Figure; ``table(name)``: a table with Dutch headers and 'n < 5'
+  ('afgeschermd' for groups hidden only to protect a smaller one); ``findings()``: Dutch sentences
 """
 
 from evaluatie.process.anonymise import anonymise

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from evaluatie.process import figures as fig
 from evaluatie.process import scoring
+from evaluatie.process.findings import findings
 from evaluatie.process.instrument import ORDINAL_TYPES, Instrument, load_instruments
 from evaluatie.process.interviews import Codebook, code_counts, load_codebook, read_segments, select_quotes
 from evaluatie.process.perspectives import perspective_label
@@ -52,6 +53,13 @@ class ProcessEvaluation:
         return (f"ProcessEvaluation(metingen={self.waves}, antwoorden={respondents}, "
                 f"instrumenten={[i.id for i in self.instruments]}, citaten={len(self.quotes)}, "
                 f"waarschuwingen={len(self.warnings)})")
+
+    def instrument_title(self, instrument_id: str) -> str:
+        return next((i.title for i in self.instruments if i.id == instrument_id), instrument_id)
+
+    def findings(self) -> list[str]:
+        """Plain-language Dutch sentences for the report, from visible results only."""
+        return findings(self)
 
     @property
     def waves(self) -> list:
