@@ -27,6 +27,9 @@ class Residualizer:
         self.tol = tol
         self.max_iter = max_iter
         self._fe = []
+        # One sweep is exact for two factors that are fully crossed (a balanced panel) when the weights are
+        # constant within the levels of the first factor (e.g. population per unit).
+        self._one_sweep = len(fe) == 1 or (len(fe) == 2 and self._crossed(fe[0], fe[1], self.w))
         for codes in fe:
             codes = np.asarray(codes)
             k = int(codes.max()) + 1
@@ -42,6 +45,16 @@ class Residualizer:
             keep = np.abs(np.diag(r)) > 1e-9 * max(1.0, np.abs(np.diag(r)).max())
             self._z = q[:, keep] / sw if keep.any() else None
 
+    @staticmethod
+    def _crossed(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> bool:
+        a, b = np.asarray(a), np.asarray(b)
+        na, nb = int(a.max()) + 1, int(b.max()) + 1
+        if na * nb != len(a) or np.bincount(a * nb + b, minlength=na * nb).max() != 1:
+            return False
+        first = np.zeros(na)
+        first[a] = w
+        return bool(np.allclose(w, first[a]))
+
     def _demean(self, v: np.ndarray) -> np.ndarray:
         if not self._fe:
             return v.copy()
@@ -53,7 +66,7 @@ class Residualizer:
                 means = (ind_t @ (v * wv_scale)) / wsum[:, None]
                 v -= ind @ means
                 change = max(change, float(np.abs(means).max()) if means.size else 0.0)
-            if len(self._fe) == 1 or change < self.tol:
+            if self._one_sweep or change < self.tol:
                 break
         return v
 

@@ -42,10 +42,15 @@ def _simultaneous_crit(cov: np.ndarray, alpha: float, n_sim: int, seed: int) -> 
     return float(np.quantile(np.abs(z).max(axis=1), 1 - alpha))
 
 
-def _weight_influence(share_if: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Influence of estimated weights share_k / sum(share) (cohort sizes are estimated too)."""
+def _weight_term(share_if: np.ndarray, cohort_of: np.ndarray, share: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Influence of estimating the weights share_k / sum(share), applied to ``values`` (as R did's ``wif``).
+
+    ``share_if`` holds one influence column per cohort; ``cohort_of`` maps each weighted item to its column.
+    """
     total = share.sum()
-    return share_if / total - np.outer(share_if.sum(axis=1), share / total**2)
+    per_cohort = np.bincount(cohort_of, weights=values, minlength=share_if.shape[1])
+    count = np.bincount(cohort_of, minlength=share_if.shape[1]).astype(float)
+    return share_if @ per_cohort / total - (share_if @ count) * (share @ values) / total**2
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,8 @@ class StaggeredResult:
     uniform_bands: bool = True
     _psi: np.ndarray = field(default=None, repr=False)  # clusters x cells, scaled so se = sqrt(sum psi^2)
     _share: np.ndarray = field(default=None, repr=False)  # per cell: estimated share of its cohort
-    _share_if: np.ndarray = field(default=None, repr=False)  # clusters x cells: influence of that share
+    _share_if: np.ndarray = field(default=None, repr=False)  # clusters x cohorts: influence of the cohort shares
+    _cohort_of: np.ndarray = field(default=None, repr=False)  # per cell: its column in _share_if
 
     def to_frame(self) -> pd.DataFrame:
         return self.att_gt.assign(outcome=self.outcome, control_group=self.control_group, method=self.method)
@@ -123,12 +129,12 @@ class StaggeredResult:
         e = gt["event_time"].to_numpy()
         post = ok & (t >= g) & (e <= max_e)
         att = gt["att"].fillna(0.0).to_numpy()
-        psi, share, share_if = self._psi, self._share, self._share_if
+        psi, share, share_if, cohort_of = self._psi, self._share, self._share_if, self._cohort_of
 
         def weighted(mask: np.ndarray) -> tuple[float, np.ndarray]:
             idx = np.flatnonzero(mask)
             wts = share[idx] / share[idx].sum()
-            inf = psi[:, idx] @ wts + _weight_influence(share_if[:, idx], share[idx]) @ att[idx]
+            inf = psi[:, idx] @ wts + _weight_term(share_if, cohort_of[idx], share[idx], att[idx])
             return float(att[idx] @ wts), inf
 
         def equal(mask: np.ndarray) -> tuple[float, np.ndarray]:
@@ -146,10 +152,10 @@ class StaggeredResult:
             ests = np.array([p[0] for p in parts])
             infs = np.column_stack([p[1] for p in parts])
             first = np.array([np.flatnonzero(g == c)[0] for c in levels])
-            s, s_if = share[first], share_if[:, first]
+            s = share[first]
             wts = s / s.sum()
             overall = float(ests @ wts)
-            inf = infs @ wts + _weight_influence(s_if, s) @ ests
+            inf = infs @ wts + _weight_term(share_if, cohort_of[first], s, ests)
             return self._aggregate_result(kind, overall, inf, "cohort", levels, list(zip(ests, infs.T)))
         if kind == "dynamic":
             use = ok & (e >= min_e) & (e <= max_e)
@@ -338,14 +344,7 @@ def estimate_staggered(
         cl_codes = np.arange(n)
     n_cl = int(cl_codes.max()) + 1
 
-    def to_clusters(m: np.ndarray) -> np.ndarray:
-        if not cluster:
-            return m
-        out = np.zeros((n_cl, m.shape[1]))
-        np.add.at(out, cl_codes, m)
-        return out
-
-    rows, psi_blocks, share_cols, share_if_cols = [], [], [], []
+    rows, psi_blocks, share_cols, share_if_cols, cohort_of = [], [], [], [], []
     for gi in cohorts:
         in_g = g_idx == gi
         share = float((w * in_g).mean())
@@ -360,41 +359,52 @@ def estimate_staggered(
                 pairs.append((ti, ref))
         t_i = np.array([p[0] for p in pairs])
         b_i = np.array([p[1] for p in pairs])
-        dy = y[:, t_i] - y[:, b_i]  # units x cells of this cohort
-        seen = ~np.isnan(dy)
-        treat = in_g[:, None] & seen
+        # Only the cohort and its possible comparison units enter this cohort's cells.
         if control_group == "never_treated":
-            ctrl = never[:, None] & seen
+            rows_in = np.flatnonzero(in_g | never)
         else:
-            later = (g_idx[:, None] > np.maximum(t_i, b_i)[None, :] + anticipation) & ~in_g[:, None]
-            ctrl = (never[:, None] | later) & seen
+            rows_in = np.flatnonzero(in_g | never | (g_idx > np.maximum(t_i, b_i).min() + anticipation))
+        gr, w_r = g_idx[rows_in], w[rows_in]
+        dy = y[np.ix_(rows_in, t_i)] - y[np.ix_(rows_in, b_i)]  # units x cells of this cohort
+        seen = ~np.isnan(dy)
+        treat = (gr == gi)[:, None] & seen
+        if control_group == "never_treated":
+            ctrl = (gr < 0)[:, None] & seen
+        else:
+            later = (gr[:, None] > np.maximum(t_i, b_i)[None, :] + anticipation) & (gr != gi)[:, None]
+            ctrl = ((gr < 0)[:, None] | later) & seen
         n_t, n_c = treat.sum(axis=0), ctrl.sum(axis=0)
         ok = (n_t > 0) & (n_c > 0)
         att = np.full(len(pairs), np.nan)
         psi = np.zeros((n_cl, len(pairs)))
+        cl_r = cl_codes[rows_in]
         if not covs:
             # Difference of mean changes, all cells of the cohort at once; the influence function of each cell
             # scaled so that its sum of squares is the variance.
             dy0 = np.where(seen, dy, 0.0)
-            wt, wc = w[:, None] * treat, w[:, None] * ctrl
+            wt, wc = w_r[:, None] * treat, w_r[:, None] * ctrl
             st, sc = wt.sum(axis=0), wc.sum(axis=0)
             with np.errstate(invalid="ignore", divide="ignore"):
                 mt, mc = (wt * dy0).sum(axis=0) / st, (wc * dy0).sum(axis=0) / sc
                 inf = wt * (dy0 - mt) / st - wc * (dy0 - mc) / sc
             att[ok] = (mt - mc)[ok]
-            psi[:, ok] = to_clusters(inf[:, ok])
+            if cluster:
+                np.add.at(psi, (cl_r[:, None], np.flatnonzero(ok)[None, :]), inf[:, ok])
+            else:
+                psi[np.ix_(rows_in, np.flatnonzero(ok))] = inf[:, ok]
         else:
             for j in np.flatnonzero(ok):
                 cell = treat[:, j] | ctrl[:, j]
-                x = np.column_stack([np.ones(cell.sum()), xs[cell, b_i[j], :]])
-                att[j], inf = _cell_or(dy[cell, j], x, w[cell], treat[cell, j].astype(float),
+                x = np.column_stack([np.ones(cell.sum()), xs[rows_in[cell], b_i[j], :]])
+                att[j], inf = _cell_or(dy[cell, j], x, w_r[cell], treat[cell, j].astype(float),
                                        ctrl[cell, j].astype(float))
-                psi[:, j] = np.bincount(cl_codes[cell], weights=inf, minlength=n_cl) / cell.sum()
+                psi[:, j] = np.bincount(cl_r[cell], weights=inf, minlength=n_cl) / cell.sum()
         rows.append(pd.DataFrame({"cohort": periods[gi], "time": periods[t_i], "event_time": t_i - gi,
                                   "base_period": periods[b_i], "n_treated": n_t, "n_control": n_c, "att": att}))
         psi_blocks.append(psi)
         share_cols += [share] * len(pairs)
-        share_if_cols += [share_if] * len(pairs)
+        cohort_of += [len(share_if_cols)] * len(pairs)
+        share_if_cols.append(share_if)
     att_gt = pd.concat(rows, ignore_index=True)
     psi = np.hstack(psi_blocks)
     share_arr = np.array(share_cols)
@@ -443,4 +453,5 @@ def estimate_staggered(
         inference_reason=f"Standaardfouten uit de invloedsfunctie, geclusterd {clustered}; "
         f"vergelijkingsgroep: {'nooit behandeld' if control_group == 'never_treated' else 'nog niet behandeld'}.",
         seed=seed, uniform_bands=uniform_bands, _psi=psi, _share=share_arr, _share_if=share_if,
+        _cohort_of=np.array(cohort_of),
     )

@@ -96,26 +96,34 @@ def prepare_panel(
 
 
 def _fit_within(design: PanelDesign, weighted: bool):
-    """PanelOLS on the within-transformed panel: unit and period effects absorbed exactly beforehand.
+    """PanelOLS on the within-transformed panel, with the unit-clustered sandwich (unadjusted) for its slopes.
 
-    Absorbing the effects with the same projection the resampling inference uses keeps both paths identical
-    and keeps large panels fast; the clustered covariance is linearmodels' unadjusted sandwich.
+    The unit and period effects are absorbed beforehand by the exact projection the resampling inference
+    uses, so both paths see the same regression. The cluster sums are computed here in one vectorised pass
+    (linearmodels loops over clusters in Python, which dominates on 100,000 units).
     """
     data = design.data
     cols = ["y", "d", *design.covariates]
-    resid = Residualizer([data["_u"].to_numpy(), data["_t"].to_numpy()], None,
-                         data["_w"].to_numpy() if weighted else None, len(data))
+    w = data["_w"].to_numpy() if weighted else None
+    resid = Residualizer([data["_u"].to_numpy(), data["_t"].to_numpy()], None, w, len(data))
     within = resid(data[cols].to_numpy())
     scale = np.abs(data[cols].to_numpy()).max(axis=0) + 1.0
     varies = np.abs(within).max(axis=0) > 1e-9 * scale
     absorbed = [c for c, v in zip(cols[2:], varies[2:]) if not v]
-    regressors = ["d", *[c for c, v in zip(cols[2:], varies[2:]) if v]]
+    keep = [0, 1, *[i for i in range(2, len(cols)) if varies[i]]]
+    regressors = [cols[i] for i in keep[1:]]
     idx = pd.MultiIndex.from_arrays([data["_u"].to_numpy(), data["_t"].to_numpy()])
-    frame = pd.DataFrame(within, index=idx, columns=cols)
-    model = PanelOLS(frame["y"], frame[regressors], weights=pd.Series(data["_w"].to_numpy(), index=idx)
-                     if weighted else None)
-    fit = model.fit(cov_type="clustered", cluster_entity=True, debiased=False, group_debias=False)
-    return fit, regressors, absorbed
+    frame = pd.DataFrame(within[:, keep], index=idx, columns=["y", *regressors])
+    fit = PanelOLS(frame["y"], frame[regressors], weights=None if w is None else pd.Series(w, index=idx)).fit(
+        cov_type="unadjusted"
+    )
+    x = within[:, keep[1:]]
+    ww = np.ones(len(x)) if w is None else w
+    e = within[:, 0] - x @ fit.params.to_numpy()
+    scores = np.column_stack([np.bincount(data["_u"].to_numpy(), weights=ww * e * x[:, j]) for j in range(x.shape[1])])
+    bread = np.linalg.inv((x * ww[:, None]).T @ x)
+    cov = bread @ (scores.T @ scores) @ bread
+    return fit.params.to_numpy(), cov, int(fit.nobs), regressors, absorbed
 
 
 def stata_cluster_factor(n_obs: int, n_clusters: int, n_params: int) -> float:
@@ -146,12 +154,12 @@ def estimate_twfe(
             f"Onbekende inferentie '{inference}'; kies uit 'cluster', 'wild_bootstrap', 'randomization' of 'auto'."
         )
     design = prepare_panel(df, outcome, unit, time, treated, covariates, weights)
-    fit, regressors, absorbed = _fit_within(design, weights is not None)
-    est = float(fit.params["d"])
+    params, cov, n_obs, regressors, absorbed = _fit_within(design, weights is not None)
+    est = float(params[0])
     g = design.n_units
     # Unit effects are nested in the clusters and not counted; time effects and the constant are.
     k = len(regressors) + design.n_periods
-    se = float(fit.std_errors["d"]) * np.sqrt(stata_cluster_factor(int(fit.nobs), g, k))
+    se = float(np.sqrt(cov[0, 0] * stata_cluster_factor(n_obs, g, k)))
     lo, hi, p = normal_or_t_interval(est, se, alpha, g - 1)
     warnings = list(design.warnings)
     for c in absorbed:
@@ -176,7 +184,7 @@ def estimate_twfe(
         p_value=p,
         n_units=g,
         n_treated=n_treated,
-        n_obs=int(fit.nobs),
+        n_obs=n_obs,
         method="twfe",
         inference="cluster",
         inference_reason="Standaardfouten geclusterd per eenheid.",
