@@ -135,15 +135,21 @@ def dimension_scores(
     quartiles = grouped.quantile([0.25, 0.75]).unstack()
     frame["q1"], frame["q3"] = quartiles[0.25], quartiles[0.75]
     frame["iqr"] = frame["q3"] - frame["q1"]
-    items_of = {i.id: scored_items(responses, i) for i in responses.instruments}
-    index_of = {(k if isinstance(k, tuple) else (k,)): part.index
-                for k, part in responses.data.groupby(list(by))}
+    blocks = {}
+    for instrument in responses.instruments:
+        items = scored_items(responses, instrument)
+        for dimension in numeric_dimensions(instrument):
+            blocks[(instrument.id, dimension)] = items[
+                [item.id for item in instrument.dimension_items(dimension)]].to_numpy(dtype=float)
+    rows_of = {(k if isinstance(k, tuple) else (k,)): np.flatnonzero(responses.data.index.isin(part.index))
+               for k, part in responses.data.groupby(list(by))}
     alphas, alpha_ns = [], []
     for instrument_id, dimension, *group in frame.index:
-        ids = [item.id for item in responses.instrument(instrument_id).dimension_items(dimension)]
-        complete = items_of[instrument_id].loc[index_of[tuple(group)], ids].dropna().to_numpy()
-        alphas.append(alpha_of(complete) if len(ids) > 1 else np.nan)
-        alpha_ns.append(len(complete) if len(ids) > 1 else 0)
+        block = blocks[(instrument_id, dimension)][rows_of[tuple(group)]]
+        complete = block[~np.isnan(block).any(axis=1)]
+        multi = block.shape[1] > 1
+        alphas.append(alpha_of(complete) if multi else np.nan)
+        alpha_ns.append(len(complete) if multi else 0)
     frame["alpha"], frame["alpha_n"] = alphas, alpha_ns
     frame = frame.reset_index()
     values = ["mean", "median", "q1", "q3", "iqr", "alpha"]
