@@ -50,3 +50,11 @@ def test_bacon_weights_reproduce_twfe(staggered_panel):
         assert b.table["weight"].sum() == pytest.approx(1.0)
         assert 0 < b.forbidden_weight < 1
         assert any(f"{b.forbidden_weight:.0%} van het gewicht" in w for w in r.warnings)
+
+
+def test_event_study_bad_cohort(staggered_panel):
+    df = staggered_panel(seed=4)
+    with pytest.raises(ValueError, match="4.5"):
+        estimate_event_study(df.assign(g=df["g"].replace(4, 4.5)), outcome="y", unit="u", time="t", cohort="g")
+    with pytest.raises(ValueError, match="'cohort'"):
+        estimate_event_study(df, outcome="y", unit="u", time="t", cohort="cohort")

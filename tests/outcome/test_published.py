@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -100,3 +101,20 @@ def test_mpdta_aggregations(mpdta_cs, kind, overall, se, table):
     for key, value in table.items():
         assert round(rows.loc[key], 4) == value
     assert a.ci_low < a.att < a.ci_high
+
+
+@pytest.mark.parametrize(
+    "mutate, match",
+    [
+        (lambda df: df.assign(nearinc=2), "alleen 0 en 1"),
+        (lambda df: df[df["y81"] == 1], "voor"),
+        (lambda df: df[~((df["y81"] == 0) & (df["nearinc"] == 1))], "behandelde groep voor de start"),
+        (lambda df: df.assign(rprice=np.nan), "helemaal leeg"),
+        (lambda df: df.assign(rprice="1.000"), "numeriek"),
+    ],
+)
+def test_2x2_bad_input(kielmc, mutate, match):
+    with pytest.raises(ValueError, match=match):
+        estimate_2x2(mutate(kielmc), outcome="rprice", group="nearinc", post="y81")
+    with pytest.raises(ValueError, match="'unit' of 'cluster'"):
+        estimate_2x2(kielmc, outcome="rprice", group="nearinc", post="y81", inference="wild_bootstrap")

@@ -113,3 +113,19 @@ def test_missing_outcome_rows_are_dropped_with_a_warning():
     r = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d")
     assert r.n_obs == 315
     assert any("weggelaten" in w for w in r.warnings)
+
+
+def test_unbalanced_weighted_panel_matches_dummy_regression():
+    df = make_panel(seed=5).sample(frac=0.85, random_state=2).sort_index()
+    df["w"] = np.random.default_rng(1).uniform(0.5, 2.0, size=len(df))  # varies within units: iterative path
+    r = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", covariates=["x"], weights="w")
+    b, se = dummy_ols_crv1(df, covs=["x"], w=df["w"].to_numpy(float))
+    assert r.att == pytest.approx(b, rel=1e-7)
+    assert r.se == pytest.approx(se, rel=1e-5)
+
+
+def test_time_invariant_covariate_is_absorbed_with_a_warning():
+    df = make_panel().assign(z=lambda d: d["u"].str[-2:].astype(float))
+    r = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", covariates=["z"])
+    assert r.att == pytest.approx(estimate_twfe(df, outcome="y", unit="u", time="t", treated="d").att)
+    assert any("'z' verandert niet" in w for w in r.warnings)
