@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from evaluatie.data.demo_process import PROFILES, generate_process_demo
+from evaluatie.data.demo_process import generate_process_demo
 from evaluatie.process import PERSPECTIVES, display_table, evaluate_process
 from evaluatie.process.anonymise import FIRST_NAMES
 from evaluatie.process.figures import heatmap

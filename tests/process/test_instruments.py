@@ -1,7 +1,5 @@
 """Instrument files: the shipped ones load, and broken ones fail with a clear message."""
 
-import textwrap
-
 import pytest
 import yaml
 

@@ -136,3 +136,13 @@ def test_quotes_are_anonymised(segments, codebook):
 )
 def test_anonymise(text, expected):
     assert anonymise(text, ORGS, person_names=["Bakker"]) == expected
+
+
+def test_read_segments_with_semicolons_and_commas_in_text(tmp_path, codebook):
+    frame = _segments()
+    frame.loc[0, "Segment"] = "Ja, nee, misschien, dat hangt ervan af, zei ze."
+    path = tmp_path / "puntkomma.csv"
+    frame.to_csv(path, index=False, sep=";")
+    segments = read_segments(path, codebook)
+    assert segments.loc[0, "segment"] == "Ja, nee, misschien, dat hangt ervan af, zei ze."
+    assert len(segments) == len(frame)

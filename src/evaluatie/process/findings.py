@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from evaluatie.process.figures import dutch_number
 from evaluatie.process.perspectives import perspective_label
 
@@ -118,5 +116,3 @@ def findings(pe: ProcessEvaluation) -> list[str]:
         sentences += _perspective_sentences(pe)
     return sentences + _interview_sentences(pe)
 
-
-__all__ = ["findings"]

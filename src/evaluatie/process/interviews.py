@@ -20,6 +20,7 @@ import yaml
 
 from evaluatie.process.anonymise import anonymise
 from evaluatie.process.perspectives import PERSPECTIVES, perspective_id, perspective_label
+from evaluatie.process.responses import read_csv_text
 
 CODE_TYPES = {"barrier": "belemmerend", "facilitator": "bevorderend"}
 SEGMENT_COLUMNS = ("document", "code", "segment", "perspective", "wave")
@@ -116,7 +117,7 @@ def read_segments(
     path = Path(path)
     if not path.is_file():
         raise SegmentError(f"Interviewbestand '{path}' bestaat niet.")
-    raw = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = read_csv_text(path)
     mapping = dict(column_mapping or {})
     renamed = {c: mapping.get(c, _COLUMN_ALIASES.get(c.strip().lower(), c.strip().lower())) for c in raw.columns}
     frame = raw.rename(columns=renamed)

@@ -59,13 +59,23 @@ class Responses:
         raise KeyError(instrument_id)
 
 
+def read_csv_text(path: Path) -> pd.DataFrame:
+    """All cells as text, blanks as ''; the delimiter (',' ';' or tab) taken from the header line.
+
+    Dutch exports often use ';'. Guessing from the header is safer than a
+    sniffer, which can pick a letter when answers contain many commas.
+    """
+    with path.open(encoding="utf-8-sig") as handle:
+        header = handle.readline()
+    delimiter = max([",", ";", "\t"], key=header.count)
+    return pd.read_csv(path, sep=delimiter, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
 def _read_table(path: Path) -> tuple[pd.DataFrame, int, dict[str, dict]]:
     """Raw table, the number to add to a 0-based index to get the row as users see it, and SPSS value labels."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False,
-                            encoding="utf-8-sig")
-        return frame, 2, {}
+        return read_csv_text(path), 2, {}
     if suffix in (".xlsx", ".xlsm"):
         return pd.read_excel(path, dtype=object, engine="openpyxl"), 2, {}
     if suffix == ".sav":
