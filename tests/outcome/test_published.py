@@ -118,3 +118,9 @@ def test_2x2_bad_input(kielmc, mutate, match):
         estimate_2x2(mutate(kielmc), outcome="rprice", group="nearinc", post="y81")
     with pytest.raises(ValueError, match="'unit' of 'cluster'"):
         estimate_2x2(kielmc, outcome="rprice", group="nearinc", post="y81", inference="wild_bootstrap")
+
+
+def test_2x2_auto_without_clusters_uses_ols(kielmc):
+    r = estimate_2x2(kielmc, outcome="rprice", group="nearinc", post="y81", inference="auto")
+    assert r.inference == "ols" and "Automatisch" in r.inference_reason
+    assert r.se == pytest.approx(7456.65, abs=0.005)

@@ -65,7 +65,10 @@ def estimate_2x2(
     clusters = data[cl_col].to_numpy() if cl_col else None
     if unit and (data.groupby(unit)[group].nunique() > 1).any():
         raise ValueError(f"Kolom '{group}' (groep) wisselt binnen een eenheid in '{unit}'; verwacht een vaste groep.")
-    if inference in ("cluster", "wild_bootstrap", "randomization", "auto") and clusters is None:
+    auto_without_clusters = inference == "auto" and clusters is None
+    if auto_without_clusters:
+        inference = "ols"
+    if inference in ("cluster", "wild_bootstrap", "randomization") and clusters is None:
         raise ValueError(f"Inferentie '{inference}' vraagt een kolom met eenheden: geef 'unit' of 'cluster' op.")
     if unit:
         n_units = int(data[unit].nunique())
@@ -107,6 +110,9 @@ def estimate_2x2(
         "robust": "Heteroskedasticiteit-robuuste standaardfouten (HC1), gevraagd.",
         "cluster": f"Standaardfouten geclusterd per '{cl_col}'.",
     }
+    if auto_without_clusters:
+        reasons["ols"] = ("Automatisch gekozen: zonder eenheden of clusters zijn de rijen onafhankelijke "
+                          "waarnemingen, dus gewone OLS-standaardfouten.")
     base = EffectResult(
         estimate=est, se=se, ci_low=lo, ci_high=hi, p_value=pval, n_units=n_units, n_treated=n_treated,
         n_obs=len(data), method="2x2" + ("_panel" if unit else ""), inference=analytic,

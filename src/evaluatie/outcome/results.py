@@ -63,6 +63,7 @@ class EffectResult:
                 "ci_high": [r[3] for r in rows],
                 "p_value": [r[4] for r in rows],
                 "inference": [r[0] for r in rows],
+                "inference_reason": [self.inference_reason] + [""] * (len(rows) - 1),
                 "n_units": self.n_units,
                 "n_treated": self.n_treated,
                 "n_obs": self.n_obs,
