@@ -129,11 +129,12 @@ def test_figures_are_figures_in_dutch_without_pyplot(verdeeld):
     before = plt.get_fignums()
     figures = pe.figures()
     assert plt.get_fignums() == before  # nothing left open or shown
-    assert {"radar_scirocco", "heatmap_scirocco", "likert_rivm", "fase"} <= set(figures)
+    assert {"radar_scirocco", "heatmap_scirocco", "likert_rivm", "fase", "codes"} <= set(figures)
     assert all(isinstance(f, Figure) for f in figures.values())
     heat_texts = [t.get_text() for t in figures["heatmap_scirocco"].axes[0].texts]
     assert any("," in t for t in heat_texts)  # Dutch decimal comma
     assert figures["fase"].axes[0].get_title() == "Bereikte ontwikkelfase per meting"
+    assert [ax.get_title() for ax in figures["codes"].axes] == ["Meting 2021", "Meting 2023"]
 
 
 def test_heatmap_marks_suppressed_cells(tmp_path):
@@ -147,7 +148,7 @@ def test_heatmap_marks_suppressed_cells(tmp_path):
 def test_interviews_only(tmp_path):
     _, _, folder = _write(tmp_path, "startend")
     pe = evaluate_process(interviews=folder / "interviews.csv", organisation_names=[p[0] for p in PARTNERS])
-    assert pe.figures() == {} and pe.dimension_scores.empty
+    assert set(pe.figures()) == {"codes"} and pe.dimension_scores.empty
     assert any("geen vragenlijstbestand" in w for w in pe.warnings)
     assert not any(p[0] in " ".join(pe.quotes["quote"]) for p in PARTNERS)
 

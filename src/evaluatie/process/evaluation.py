@@ -66,8 +66,12 @@ class ProcessEvaluation:
         return self.responses.waves if self.responses is not None else []
 
     def figures(self) -> dict[str, Figure]:
-        """All figures by name: radar_<instrument>, heatmap_<instrument>, likert_<instrument>, fase."""
+        """All figures by name: radar_<instrument>, heatmap_<instrument>, likert_<instrument>, fase, codes."""
         out: dict[str, Figure] = {}
+        if not self.code_counts.empty:
+            balance = fig.code_balance(self.code_counts)
+            if balance is not None:
+                out["codes"] = balance
         if self.responses is None:
             return out
         last = self.waves[-1]

@@ -174,3 +174,37 @@ def phase_over_time(phases: pd.DataFrame, instruments: list[Instrument]) -> Figu
         fig.legend(loc="outside lower center", ncol=2, frameon=False, fontsize=8)
         ax.grid(axis="y", alpha=0.3)
         return fig
+
+
+def code_balance(counts: pd.DataFrame) -> Figure | None:
+    """Barrier and facilitator segments per framework dimension, one panel per wave (all perspectives).
+
+    Returns None when every wave is suppressed: an empty figure says nothing.
+    """
+    part = counts[(counts["perspective"] == "alle") & (counts["wave"] != "alle") & ~counts["suppressed"]]
+    if part.empty:
+        return None
+    with mpl.rc_context(STYLE):
+        dimensions = list(dict.fromkeys(part["dimension_label"]))
+        waves = sorted(part["wave"].unique())
+        fig = Figure(figsize=(4 + 3.2 * len(waves), 0.45 * len(dimensions) + 2), layout="constrained")
+        axes = fig.subplots(1, len(waves), sharey=True, squeeze=False)[0]
+        colours = {"barrier": PALETTE[5], "facilitator": PALETTE[0]}
+        for ax, wave in zip(axes, waves):
+            sums = part[part["wave"] == wave].pivot_table(index="dimension_label", columns="type", values="segments",
+                                                          aggfunc="sum").reindex(dimensions).fillna(0)
+            positions = np.arange(len(dimensions))
+            ax.barh(positions, -sums.get("barrier", 0), color=colours["barrier"], label="belemmerend")
+            ax.barh(positions, sums.get("facilitator", 0), color=colours["facilitator"], label="bevorderend")
+            ax.axvline(0, color="black", linewidth=0.8)
+            ax.set_title(f"Meting {wave}")
+            ax.set_xlabel("Aantal fragmenten")
+            ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+            ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{abs(int(v))}"))
+        axes[0].set_yticks(np.arange(len(dimensions)))
+        axes[0].set_yticklabels([_wrap(d, 34) for d in dimensions])
+        axes[0].invert_yaxis()
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False)
+        fig.suptitle("Belemmerende en bevorderende factoren in de interviews", fontweight="bold")
+        return fig
