@@ -177,3 +177,23 @@ def test_findings_use_only_visible_results(tmp_path):
     pe = evaluate_process(responses=folder / "vragenlijst.csv", interviews=folder / "interviews.csv",
                           min_group_size=100)
     assert pe.findings() == []
+
+
+def test_financing_and_goals_instruments(tmp_path):
+    rows = []
+    for i in range(6):
+        rows.append({"respondent_id": f"r{i}", "organisation": "Gemeente Lindeveld", "perspective": "beleidsmaker",
+                     "wave": 2024, "fin_betaaltitel": "resultaat" if i < 4 else "aanbod",
+                     "fin_pot_wmo": "ja", "fin_bel_verkeerde_zak": 4 if i % 2 else 5,
+                     "qa_doel_kosten": "ja" if i < 3 else "nee", "gov_vorm": "leidende organisatie"})
+    path = tmp_path / "bekostiging.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    pe = evaluate_process(responses=path, instruments=["financiering", "doelen_governance"])
+    answers = pe.categorical_answers.set_index(["item", "answer"])
+    assert answers.loc[("fin_betaaltitel", "resultaat"), "share"] == pytest.approx(4 / 6)
+    assert answers.loc[("gov_vorm", "leidende_organisatie"), "count"] == 6
+    items = pe.item_scores.set_index("item")
+    assert items.loc["qa_doel_kosten", "mean"] == pytest.approx(0.5)
+    assert items.loc["fin_bel_verkeerde_zak", "mean"] == pytest.approx(4.5)
+    assert any("maar één meting" in w for w in pe.warnings)
+    assert pe.wave_change.empty and pe.phase.empty
