@@ -104,6 +104,11 @@ def test_unknown_item_column(tmp_path, mini):
     assert "fout.csv: kolom 's9' is geen bekend item" in message
 
 
+def test_mapping_names_a_column_the_export_lacks(tmp_path, mini):
+    message = _error(tmp_path, mini, lambda f: f, column_mapping={"vraag_99": "s1"})
+    assert "column_mapping noemt kolom(men) die niet in het bestand staan: vraag_99" in message
+
+
 def test_unknown_column_can_be_skipped_by_mapping(tmp_path, mini):
     path = tmp_path / "extra.csv"
     _frame().assign(tijdstempel="x").to_csv(path, index=False)

@@ -24,8 +24,9 @@ lose their values and have ``suppressed=True``):
 - ``code_counts``: code x perspective x wave (with 'alle' margins): segments, documents, n_group
 - ``quotes``: selected, anonymised quotes with code, kind and perspective label
 - ``warnings``: Dutch sentences for the report; ``sources``: file name -> sha256
-- ``figures()``: name -> matplotlib Figure (radar_<id>, heatmap_<id>, likert_<id>, fase, codes); ``table(name)``: a table with Dutch headers and 'n < 5'
-  ('afgeschermd' for groups hidden only to protect a smaller one); ``findings()``: Dutch sentences
+- ``figures()``: name -> matplotlib Figure (radar_<id>, heatmap_<id>, likert_<id>, fase, codes)
+- ``table(name)``: a table with Dutch headers and 'n < 5' ('afgeschermd' for groups hidden only to
+  protect a smaller one); ``findings()``: plain-language Dutch sentences
 """
 
 from evaluatie.process.anonymise import anonymise

@@ -162,6 +162,10 @@ def read_responses(
             errors.append(f"{name}: kolommen '{other}' en '{column}' verwijzen allebei naar '{target}'.")
             continue
         target_of[column] = target
+    absent = [column for column in mapping if column not in {str(c) for c in raw.columns}]
+    if absent:
+        errors.append(f"{name}: column_mapping noemt kolom(men) die niet in het bestand staan: "
+                      f"{', '.join(map(str, absent))}.")
     missing = [m for m in REQUIRED_METADATA if m not in target_of.values()]
     if missing:
         errors.append(f"{name}: verplichte kolom(men) ontbreken: {', '.join(missing)}.")
