@@ -71,7 +71,8 @@ def main() -> None:
     parser.add_argument("--ri-reps", type=int, default=500)
     args = parser.parse_args()
     start = time.perf_counter()
-    for label, growth in [("homogeneous effect 1.0", 0.0), ("heterogeneous: effect 1.0 + 0.5 per period since start", 0.5)]:
+    designs = [("homogeneous effect 1.0", 0.0), ("heterogeneous: effect 1.0 + 0.5 per period since start", 0.5)]
+    for label, growth in designs:
         res = coverage_study(args.reps, growth, seed=11)
         bias_tw = (res["twfe"] - res["truth"]).mean()
         bias_cs = (res["cs"] - res["truth"]).mean()

@@ -1,7 +1,6 @@
 """Callaway & Sant'Anna estimator: options, agreement with hand-made 2x2 comparisons, bad input."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from evaluatie.outcome import estimate_staggered

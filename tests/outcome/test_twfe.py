@@ -16,7 +16,8 @@ def make_panel(n_units=40, n_periods=8, n_treated=10, start=4, effect=2.0, seed=
         for t in range(n_periods):
             d = int(i < n_treated and t >= start)
             x = rng.normal()
-            rows.append((f"GM{i:04d}", 2015 + t, d, x, a[i] + lam[t] + 0.5 * x + effect * d + rng.normal(), 1000 + 10 * i))
+            y = a[i] + lam[t] + 0.5 * x + effect * d + rng.normal()
+            rows.append((f"GM{i:04d}", 2015 + t, d, x, y, 1000 + 10 * i))
     return pd.DataFrame(rows, columns=["u", "t", "d", "x", "y", "pop"])
 
 

@@ -1,4 +1,4 @@
-"""Input checks shared by the estimators: fail loudly on bad input, warn in Dutch where an estimate is still possible."""
+"""Input checks shared by the estimators: fail loudly on bad input, warn in Dutch where an estimate is possible."""
 
 from __future__ import annotations
 

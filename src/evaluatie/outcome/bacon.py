@@ -45,7 +45,8 @@ def bacon_decomposition(y: np.ndarray, d: np.ndarray, periods: np.ndarray | None
     means = {g: y[start == g].mean(axis=0) for g in groups}
 
     def did(treat, ctrl, pre, post):
-        return (means[treat][post].mean() - means[treat][pre].mean()) - (means[ctrl][post].mean() - means[ctrl][pre].mean())
+        change_treat = means[treat][post].mean() - means[treat][pre].mean()
+        return change_treat - (means[ctrl][post].mean() - means[ctrl][pre].mean())
 
     t = np.arange(n_t)
     rows = []

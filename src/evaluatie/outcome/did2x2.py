@@ -35,8 +35,13 @@ def estimate_2x2(
     Without ``unit`` the rows are a repeated cross-section and the default standard errors are the
     conventional OLS ones textbooks print. With ``unit`` the rows are a panel: unit fixed effects replace
     the group dummy, so time-constant differences between units drop out; clusters default to the unit.
-    ``inference`` is "ols", "robust" (HC1), "cluster", "wild_bootstrap", "randomization" or "auto".
+    ``inference`` is "ols", "robust" (HC1), "cluster", "wild_bootstrap", "randomization" or "auto" (the rule
+    in ``inference.AUTO_MIN_TREATED``; without unit or cluster column it means "ols"). Resampling reassigns
+    or reweights whole clusters (``cluster``, else ``unit``).
     """
+    allowed = (*_COV, "wild_bootstrap", "randomization", "auto")
+    if inference not in allowed:
+        raise ValueError(f"Onbekende inferentie '{inference}'; kies uit {', '.join(allowed)}.")
     roles = {outcome: "uitkomstmaat", group: "groep (1 = aanpak, 0 = controle)", post: "na-periode (1 = na start)"}
     if unit:
         roles[unit] = "eenheid"
@@ -99,7 +104,8 @@ def estimate_2x2(
     else:
         X.insert(0, "group", g)
         X.insert(0, "const", 1.0)
-        model = IV2SLS(pd.Series(y, index=data.index), X, None, None, weights=None if w is None else pd.Series(w, index=data.index))
+        model = IV2SLS(pd.Series(y, index=data.index), X, None, None,
+                       weights=None if w is None else pd.Series(w, index=data.index))
         fit = model.fit(cov_type=_COV[analytic], debiased=True, **cov_kw)
         df_resid = (len(np.unique(clusters)) - 1) if _COV[analytic] == "clustered" else fit.df_resid
     est = float(fit.params["att"])
@@ -120,7 +126,7 @@ def estimate_2x2(
     )
     if inference in _COV:
         return base
-    cl_codes, cl_values = pd.factorize(clusters)
+    cl_codes = pd.factorize(clusters)[0]
     per_cluster = pd.Series(g).groupby(cl_codes).agg(["min", "max"])
     if (per_cluster["min"] != per_cluster["max"]).any():
         raise ValueError(f"Kolom '{group}' (groep) wisselt binnen een cluster in '{cl_col}'; "

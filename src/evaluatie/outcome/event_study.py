@@ -107,9 +107,9 @@ def estimate_event_study(
     X = pd.DataFrame(cols, index=idx)
     for c in covs:
         X[c] = data[c].to_numpy(float)
+    wts = pd.Series(data[weights].to_numpy(float), index=idx) if weights else None
     model = PanelOLS(pd.Series(data[outcome].to_numpy(float), index=idx), X, entity_effects=True,
-                     time_effects=True, weights=pd.Series(data[weights].to_numpy(float), index=idx) if weights else None,
-                     drop_absorbed=True)
+                     time_effects=True, weights=wts, drop_absorbed=True)
     fit = model.fit(cov_type="clustered", cluster_entity=True, debiased=False, group_debias=False, auto_df=False,
                     count_effects=False)
     names = [c for c in cols if c in fit.params.index]
@@ -121,7 +121,8 @@ def estimate_event_study(
     crit_u = _simultaneous_crit(cov, alpha, 10_000, seed)
     ev = [int(c[1:]) for c in names]
     table = pd.DataFrame({"event_time": ev, "estimate": est, "se": se, "ci_low": est - crit_t * se,
-                          "ci_high": est + crit_t * se, "cband_low": est - crit_u * se, "cband_high": est + crit_u * se})
+                          "ci_high": est + crit_t * se, "cband_low": est - crit_u * se,
+                          "cband_high": est + crit_u * se})
     ref_row = pd.DataFrame({"event_time": [reference], "estimate": [0.0], "se": [np.nan], "ci_low": [np.nan],
                             "ci_high": [np.nan], "cband_low": [np.nan], "cband_high": [np.nan]})
     table = pd.concat([table, ref_row]).sort_values("event_time", ignore_index=True)
@@ -138,7 +139,7 @@ def estimate_event_study(
         stat = float(b @ np.linalg.pinv(v) @ b) / q
         p = float(stats.f.sf(stat, q, n_units - 1))
     else:
-        warnings.append("Geen leads (perioden voor de start) naast de referentieperiode: geen pre-trendtoets mogelijk.")
+        warnings.append("Geen leads (perioden voor de start) naast de referentieperiode: geen pre-trendtoets.")
     if len(np.unique(g[treated])) > 1:
         warnings.append(
             "Verschillende startmomenten: de coëfficiënten van deze TWFE-eventstudie kunnen effecten van andere "

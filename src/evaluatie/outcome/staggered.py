@@ -36,9 +36,13 @@ def _simultaneous_crit(cov: np.ndarray, alpha: float, n_sim: int, seed: int) -> 
     if ok.sum() == 1:
         return float(stats.norm.ppf(1 - alpha / 2))
     corr = cov[np.ix_(ok, ok)] / np.outer(sd[ok], sd[ok])
-    vals, vecs = np.linalg.eigh(corr)
-    root = vecs * np.sqrt(np.clip(vals, 0, None))
-    z = np.random.default_rng(seed).standard_normal((n_sim, len(vals))) @ root.T
+    try:
+        root = np.linalg.cholesky(corr + 1e-10 * np.eye(len(corr)))
+    except np.linalg.LinAlgError:  # singular: cells that are combinations of others
+        vals, vecs = np.linalg.eigh(corr)
+        root = vecs * np.sqrt(np.clip(vals, 0, None))
+    # einsum rather than BLAS: the matrices are tiny and threaded BLAS only adds start-up cost here
+    z = np.einsum("sk,jk->sj", np.random.default_rng(seed).standard_normal((n_sim, len(corr))), root)
     return float(np.quantile(np.abs(z).max(axis=1), 1 - alpha))
 
 

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-PAYERS = ("Zvw", "Wlz", "Wmo", "Jeugdwet")
-
-
 @dataclass(frozen=True)
 class Translation:
     """The effect in the units a steering group uses, each with the interval of the estimate."""
