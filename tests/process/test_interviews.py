@@ -54,6 +54,10 @@ def test_codebook_validation(tmp_path):
                     "  - dimension: d\n    codes:\n      - {id: a, label: A, type: drempel}\n", encoding="utf-8")
     with pytest.raises(CodebookError, match="code 'a': type moet barrier of facilitator zijn"):
         load_codebook(path)
+    path.write_text("id: x\ntitle: X\nframework: {name: K, citation: C}\ngroups:\n"
+                    "  - dimension: d\n    codes:\n      - {id: a, label: A, typ: barrier}\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="code 'a': onbekend veld 'typ'.*Bedoelt u 'type'"):
+        load_codebook(path)
 
 
 def test_read_segments_maps_export_names(segments):

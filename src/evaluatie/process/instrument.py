@@ -165,12 +165,13 @@ def shipped_instruments() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def _unknown_keys(where: str, given: dict, allowed: set[str]) -> None:
+def check_keys(where: str, given: dict, allowed: set[str], error: type[ValueError] = InstrumentError) -> None:
+    """Refuse unknown keys, suggesting the nearest valid one (a typo should not pass silently)."""
     for key in given:
         if key not in allowed:
             hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
             suggestion = f" Bedoelt u '{hint[0]}'?" if hint else ""
-            raise InstrumentError(
+            raise error(
                 f"{where}: onbekend veld '{key}'; toegestaan zijn {', '.join(sorted(allowed))}.{suggestion}"
             )
 
@@ -188,7 +189,7 @@ def _parse_scale(where: str, scale_id: str, spec: Any) -> Scale:
     where = f"{where}, schaal '{scale_id}'"
     if not isinstance(spec, dict):
         raise InstrumentError(f"{where}: verwacht een blok met 'type'.")
-    _unknown_keys(where, spec, _SCALE_KEYS)
+    check_keys(where, spec, _SCALE_KEYS)
     kind = _require(where, spec, "type")
     if kind not in SCALE_TYPES:
         raise InstrumentError(f"{where}: type '{kind}' is onbekend; kies uit {', '.join(SCALE_TYPES)}.")
@@ -216,11 +217,11 @@ def parse_instrument(data: Any, source: str) -> Instrument:
     """Validate the content of one instrument file and build the Instrument."""
     if not isinstance(data, dict):
         raise InstrumentError(f"{source}: verwacht een YAML-blok met id, title, framework, scales, dimensions en items.")
-    _unknown_keys(source, data, _TOP_KEYS)
+    check_keys(source, data, _TOP_KEYS)
     instrument_id = _require(source, data, "id")
     title = _require(source, data, "title")
     framework = _require(source, data, "framework", dict)
-    _unknown_keys(f"{source}, framework", framework, _FRAMEWORK_KEYS)
+    check_keys(f"{source}, framework", framework, _FRAMEWORK_KEYS)
     framework_name = _require(f"{source}, framework", framework, "name")
     citation = _require(f"{source}, framework", framework, "citation")
 
@@ -232,7 +233,7 @@ def parse_instrument(data: Any, source: str) -> Instrument:
         where = f"{source}, dimensie {index}"
         if not isinstance(spec, dict):
             raise InstrumentError(f"{where}: verwacht een blok met id en label.")
-        _unknown_keys(where, spec, _DIMENSION_KEYS)
+        check_keys(where, spec, _DIMENSION_KEYS)
         dim_id = str(_require(where, spec, "id"))
         if dim_id in dimensions:
             raise InstrumentError(f"{source}: dimensie-id '{dim_id}' komt meer dan eens voor.")
@@ -243,7 +244,7 @@ def parse_instrument(data: Any, source: str) -> Instrument:
         where = f"{source}, fase {index}"
         if not isinstance(spec, dict):
             raise InstrumentError(f"{where}: verwacht een blok met number en label.")
-        _unknown_keys(where, spec, _PHASE_KEYS)
+        check_keys(where, spec, _PHASE_KEYS)
         number = _require(where, spec, "number", int)
         if number in phases:
             raise InstrumentError(f"{source}: fase {number} komt meer dan eens voor.")
@@ -254,7 +255,7 @@ def parse_instrument(data: Any, source: str) -> Instrument:
         where = f"{source}, item {index}"
         if not isinstance(spec, dict):
             raise InstrumentError(f"{where}: verwacht een blok met id, text, dimension en scale.")
-        _unknown_keys(where, spec, _ITEM_KEYS)
+        check_keys(where, spec, _ITEM_KEYS)
         item_id = str(_require(where, spec, "id"))
         where = f"{source}, item '{item_id}'"
         if item_id in items:

@@ -19,6 +19,7 @@ import pandas as pd
 import yaml
 
 from evaluatie.process.anonymise import anonymise
+from evaluatie.process.instrument import check_keys
 from evaluatie.process.perspectives import PERSPECTIVES, perspective_id, perspective_label
 from evaluatie.process.responses import read_csv_text
 
@@ -86,6 +87,7 @@ def load_codebook(codebook: str | Path = "default") -> Codebook:
     data = yaml.safe_load(content)
     if not isinstance(data, dict) or not isinstance(data.get("groups"), list):
         raise CodebookError(f"{source}: verwacht id, title, framework en een lijst 'groups'.")
+    check_keys(source, data, {"id", "title", "framework", "groups"}, CodebookError)
     framework = data.get("framework") or {}
     for key in ("id", "title"):
         if not data.get(key):
@@ -96,10 +98,12 @@ def load_codebook(codebook: str | Path = "default") -> Codebook:
     for index, group in enumerate(data["groups"], start=1):
         if not isinstance(group, dict) or not group.get("dimension") or not group.get("codes"):
             raise CodebookError(f"{source}, groep {index}: verwacht 'dimension', 'label' en 'codes'.")
+        check_keys(f"{source}, groep {index}", group, {"dimension", "label", "codes"}, CodebookError)
         for spec in group["codes"]:
             where = f"{source}, groep '{group['dimension']}'"
             if not isinstance(spec, dict) or not spec.get("id") or not spec.get("label"):
                 raise CodebookError(f"{where}: elke code heeft 'id', 'label' en 'type'.")
+            check_keys(f"{where}, code '{spec['id']}'", spec, {"id", "label", "type"}, CodebookError)
             if spec["id"] in codes:
                 raise CodebookError(f"{where}, code '{spec['id']}': id komt meer dan eens voor.")
             if spec.get("type") not in CODE_TYPES:
