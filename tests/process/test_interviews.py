@@ -136,6 +136,7 @@ def test_quotes_are_anonymised(segments, codebook):
         ("Wethouder Bakker van Gemeente Veldhoven twijfelt.", "Wethouder [naam] van [organisatie] twijfelt."),
         ("Mail naar p.jansen@zorg.nl of bel 06-12345678.", "Mail naar [contactgegevens] of bel [contactgegevens]."),
         ("De Wmo en de Zvw in één pot.", "De Wmo en de Zvw in één pot."),
+        ("Bij De Linde en in Veldhoven zien ze dat.", "Bij [organisatie] en in [organisatie] zien ze dat."),
     ],
 )
 def test_anonymise(text, expected):

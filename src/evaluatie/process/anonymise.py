@@ -2,7 +2,8 @@
 
 Quotes go to steering groups and councils, so masking errs on the side of too
 much: a surname-like pattern that is not a person is masked too. Rules, in
-order: organisation names from the list (kept only when allowed), names given
+order: organisation names from the list and their short forms (kept only
+when allowed), names given
 explicitly, a title followed by a name (the title stays: 'wethouder [naam]'),
 a known first name with an optional surname, and any capitalised word followed
 by a Dutch surname particle and another capitalised word ('Kees de Groot').
@@ -40,6 +41,23 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _PHONE = re.compile(r"\b0\d(?:[\s-]?\d){8}\b")
 
 
+def organisation_variants(names: Iterable[str]) -> list[str]:
+    """Full names plus the short forms people say: 'Zorggroep De Linde' -> 'De Linde'.
+
+    The short form is the name without its first word, used when it still has
+    two words or one word of at least six letters ('Gemeente Veldhoven' ->
+    'Veldhoven'); shorter single words ('Noord') are too common to mask.
+    """
+    variants = []
+    for name in names:
+        words = name.split()
+        variants.append(name)
+        rest = words[1:]
+        if len(rest) >= 2 or (len(rest) == 1 and len(rest[0]) >= 6 and rest[0][0].isupper()):
+            variants.append(" ".join(rest))
+    return variants
+
+
 def _pattern(names: Iterable[str]) -> re.Pattern | None:
     cleaned = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
     if not cleaned:
@@ -55,7 +73,7 @@ def anonymise(
 ) -> str:
     """Return ``text`` with persons and (unless allowed) the listed organisations masked."""
     kept: list[str] = []
-    organisation_pattern = _pattern(organisations)
+    organisation_pattern = _pattern(organisation_variants(organisations))
     if organisation_pattern is not None:
         if show_organisation_names:
             def keep(match: re.Match) -> str:
