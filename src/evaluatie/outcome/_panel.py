@@ -36,20 +36,20 @@ def require_binary(df: pd.DataFrame, column: str, role: str) -> None:
         raise ValueError(f"Kolom '{column}' ({role}) heeft lege waarden; vul 0 of 1 in voor elke rij.")
 
 
-def check_no_duplicates(df: pd.DataFrame, unit: str, time: str) -> None:
-    u_codes, u_levels = pd.factorize(df[unit])
-    t_codes, t_levels = pd.factorize(df[time])
+def check_no_duplicates(df: pd.DataFrame, unit: str, time: str) -> tuple[np.ndarray, np.ndarray]:
+    """Raise on repeated unit x period rows; return sorted integer codes of unit and period for reuse."""
+    u_codes, u_levels = pd.factorize(df[unit], sort=True)
+    t_codes, t_levels = pd.factorize(df[time], sort=True)
     key = u_codes.astype(np.int64) * (len(t_levels) + 1) + t_codes
-    if np.bincount(key).max(initial=0) <= 1:
-        return
-    dup = pd.Series(key).duplicated(keep=False).to_numpy()
-    if dup.any():
+    if np.bincount(key).max(initial=0) > 1:
+        dup = pd.Series(key).duplicated(keep=False).to_numpy()
         example = df.loc[dup, [unit, time]].iloc[0]
         raise ValueError(
             f"Dubbele rijen voor eenheid x periode in kolommen '{unit}' en '{time}' "
             f"({int(dup.sum())} rijen), bijvoorbeeld {unit}={example[unit]!r}, {time}={example[time]!r}. "
             "Verwacht precies één rij per eenheid per periode."
         )
+    return u_codes, t_codes
 
 
 def drop_missing_outcome(

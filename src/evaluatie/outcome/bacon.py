@@ -42,7 +42,11 @@ def bacon_decomposition(y: np.ndarray, d: np.ndarray, periods: np.ndarray | None
     groups = np.unique(start)
     share = {g: float((start == g).mean()) for g in groups}
     dbar = {g: (n_t - g) / n_t for g in groups}
-    means = {g: y[start == g].mean(axis=0) for g in groups}
+    pos = np.searchsorted(groups, start)
+    sums = np.bincount((pos[:, None] * n_t + np.arange(n_t)[None, :]).ravel(), weights=y.ravel(),
+                       minlength=len(groups) * n_t).reshape(len(groups), n_t)
+    sizes = np.bincount(pos, minlength=len(groups))
+    means = {g: sums[i] / sizes[i] for i, g in enumerate(groups)}
 
     def did(treat, ctrl, pre, post):
         change_treat = means[treat][post].mean() - means[treat][pre].mean()

@@ -46,11 +46,13 @@ def prepare_panel(
     _panel.require_numeric(df, treated, "behandeld")
     if df[treated].isna().any():
         raise ValueError(f"Kolom '{treated}' (behandeld) heeft lege waarden; vul 0 of de intensiteit in per rij.")
-    _panel.check_no_duplicates(df, unit, time)
+    u_codes, t_codes = _panel.check_no_duplicates(df, unit, time)
     warnings: list[str] = []
     data = _panel.drop_missing_outcome(df, outcome, covs, warnings)
-    u_codes, units = pd.factorize(data[unit], sort=True)
-    t_codes, times = pd.factorize(data[time], sort=True)
+    if len(data) < len(df):  # units or periods may have dropped out entirely: recode
+        u_codes = pd.factorize(data[unit], sort=True)[0]
+        t_codes = pd.factorize(data[time], sort=True)[0]
+    n_units, n_periods = int(u_codes.max()) + 1, int(t_codes.max()) + 1
     out = pd.DataFrame(
         {
             "_u": u_codes,
@@ -62,7 +64,6 @@ def prepare_panel(
     )
     for c in covs:
         out[c] = data[c].to_numpy(dtype=float)
-    n_units = len(units)
     on = out["d"].to_numpy() != 0
     treated_units = np.flatnonzero(np.bincount(u_codes[on], minlength=n_units) > 0)
     if len(treated_units) == 0:
@@ -89,7 +90,7 @@ def prepare_panel(
         data=out,
         covariates=tuple(covs),
         n_units=n_units,
-        n_periods=len(times),
+        n_periods=n_periods,
         treated_units=treated_units,
         warnings=tuple(warnings),
     )

@@ -1,0 +1,80 @@
+"""Numerical agreement with installable Python references; prints differences, asserts nothing.
+
+Install the references next to the package (never needed by the package or its tests):
+    pip install csdid diff-diff pyfixest
+Run:  python benchmarks/compare_references.py
+Uses the mpdta data committed under tests/outcome/data (see its README for source and licence).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evaluatie.outcome import estimate_event_study, estimate_staggered, estimate_twfe
+
+warnings.filterwarnings("ignore")
+MPDTA = Path(__file__).resolve().parents[1] / "tests" / "outcome" / "data" / "mpdta.csv"
+
+
+def show(label: str, ours: np.ndarray, theirs: np.ndarray) -> None:
+    diff = np.max(np.abs(np.asarray(ours, float) - np.asarray(theirs, float)))
+    print(f"  {label:55s} max |difference| = {diff:.2e}")
+
+
+def compare_csdid(m: pd.DataFrame) -> None:
+    try:
+        from csdid.att_gt import ATTgt
+    except ImportError:
+        print("csdid not installed: skipped")
+        return
+    print("Callaway-Sant'Anna ATT(g,t) against csdid (est_method='reg', analytic standard errors)")
+    for control, xformla, covs in [("nevertreated", None, None), ("notyettreated", None, None),
+                                   ("nevertreated", "lemp~lpop", ["lpop"])]:
+        kw = {"xformla": xformla} if xformla else {}
+        with contextlib.redirect_stdout(io.StringIO()):
+            ref = ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year", data=m,
+                        control_group=control, **kw).fit(est_method="reg", bstrap=False).results
+        ours = estimate_staggered(m, outcome="lemp", unit="countyreal", time="year", cohort="first.treat",
+                                  control_group="never_treated" if control == "nevertreated" else "not_yet_treated",
+                                  covariates=covs).att_gt
+        label = f"{control}{' + lpop' if covs else ''}"
+        show(f"{label}: ATT(g,t)", ours["att"], ref["att"])
+        show(f"{label}: standard errors", ours["se"], ref["se"])
+
+
+def compare_pyfixest(m: pd.DataFrame) -> None:
+    try:
+        import pyfixest as pf
+    except ImportError:
+        print("pyfixest not installed: skipped")
+        return
+    m = m.assign(d=((m["first.treat"] > 0) & (m["year"] >= m["first.treat"])).astype(int))
+    ours = estimate_twfe(m, outcome="lemp", unit="countyreal", time="year", treated="d")
+    ref = pf.feols("lemp ~ d | countyreal + year", data=m, vcov={"CRV1": "countyreal"})
+    print("TWFE against pyfixest (CRV1 by county)")
+    show("coefficient", [ours.att], [ref.coef()["d"]])
+    print(f"  standard errors: ours {ours.se:.6f} (Stata small-sample K), pyfixest {ref.se()['d']:.6f}, "
+          f"ratio {ours.se / ref.se()['d']:.5f}")
+    es = estimate_event_study(m, outcome="lemp", unit="countyreal", time="year", cohort="first.treat")
+    m = m.assign(rel=np.where(m["first.treat"] > 0, m["year"] - m["first.treat"], -1))
+    ref = pf.feols("lemp ~ i(rel, ref=-1) | countyreal + year", data=m, vcov={"CRV1": "countyreal"})
+    coefs = ref.coef()
+    table = es.table.dropna(subset=["se"]).set_index("event_time")
+    theirs = [coefs[[k for k in coefs.index if k.endswith(f"[{e}]") or k.endswith(f"::{e}")][0]] for e in table.index]
+    show("event study coefficients", table["estimate"], theirs)
+
+
+def main() -> None:
+    m = pd.read_csv(MPDTA)
+    compare_csdid(m)
+    compare_pyfixest(m)
+
+
+if __name__ == "__main__":
+    main()
