@@ -122,6 +122,8 @@ def test_quotes_are_anonymised(segments, codebook):
     assert set(quotes["code"]) == {"wantrouwen", "visie_gedeeld"}
     # the perspective is named only with at least five documents behind it
     assert set(quotes["perspective_label"]) <= {"Zorg- en welzijnsaanbieders", "een partner"}
+    # with a higher threshold no perspective has enough interviews to be named
+    assert set(select_quotes(segments, codebook, min_group_size=6)["perspective_label"]) == {"een partner"}
     shown = select_quotes(segments, codebook, organisations=ORGS, show_organisation_names=True)
     assert "Zorggroep De Linde" in " ".join(shown["quote"])
     assert "Jan de Vries" not in " ".join(shown["quote"])

@@ -154,6 +154,11 @@ class Instrument:
         return self.scales[self.dimension_items(dimension_id)[0].scale]
 
     @property
+    def numeric_dimensions(self) -> list[str]:
+        """Dimensions that can be averaged (likert, maturity, yes/no)."""
+        return [d for d in self.dimensions if self.dimension_scale(d).numeric]
+
+    @property
     def checklist_items(self) -> list[Item]:
         """Items that mark a phase; they decide the phase reached."""
         return [item for item in self.items.values() if item.phase is not None]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -57,6 +58,39 @@ class Responses:
             if instrument.id == instrument_id:
                 return instrument
         raise KeyError(instrument_id)
+
+    def scored_items(self, instrument: Instrument) -> pd.DataFrame:
+        """Numeric item answers with reverse-coded items turned around (min + max - answer)."""
+        columns = {}
+        for item in instrument.items.values():
+            scale = instrument.scales[item.scale]
+            if not scale.numeric:
+                continue
+            values = self.data[item.id].astype(float)
+            columns[item.id] = scale.minimum + scale.maximum - values if item.reverse else values
+        return pd.DataFrame(columns, index=self.data.index)
+
+    @cached_property
+    def respondent_scores(self) -> pd.DataFrame:
+        """One row per respondent, wave and dimension: the mean of the answered items.
+
+        Computed once: every score table starts from it.
+        """
+        meta_columns = ["respondent_id", "organisation", "perspective", "wave"]
+        parts = []
+        for instrument in self.instruments:
+            items = self.scored_items(instrument)
+            means = pd.DataFrame({
+                dimension: items[[item.id for item in instrument.dimension_items(dimension)]].mean(axis=1)
+                for dimension in instrument.numeric_dimensions
+            }, index=items.index)
+            long = self.data[meta_columns].join(means).melt(
+                id_vars=meta_columns, var_name="dimension", value_name="score").dropna(subset=["score"])
+            long.insert(4, "instrument", instrument.id)
+            parts.append(long)
+        if not parts:
+            return pd.DataFrame(columns=[*meta_columns, "instrument", "dimension", "score"])
+        return pd.concat(parts, ignore_index=True)
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:

@@ -72,41 +72,6 @@ def protect_margin(
     return frame
 
 
-def scored_items(responses: Responses, instrument: Instrument) -> pd.DataFrame:
-    """Numeric item answers with reverse-coded items turned around (min + max - answer)."""
-    columns = {}
-    for item in instrument.items.values():
-        scale = instrument.scales[item.scale]
-        if not scale.numeric:
-            continue
-        values = responses.data[item.id].astype(float)
-        columns[item.id] = scale.minimum + scale.maximum - values if item.reverse else values
-    return pd.DataFrame(columns, index=responses.data.index)
-
-
-def numeric_dimensions(instrument: Instrument) -> list[str]:
-    return [d for d in instrument.dimensions if instrument.dimension_scale(d).numeric]
-
-
-def respondent_scores(responses: Responses) -> pd.DataFrame:
-    """One row per respondent, wave and dimension: the mean of the answered items."""
-    meta_columns = ["respondent_id", "organisation", "perspective", "wave"]
-    parts = []
-    for instrument in responses.instruments:
-        items = scored_items(responses, instrument)
-        means = pd.DataFrame({
-            dimension: items[[item.id for item in instrument.dimension_items(dimension)]].mean(axis=1)
-            for dimension in numeric_dimensions(instrument)
-        }, index=items.index)
-        long = responses.data[meta_columns].join(means).melt(
-            id_vars=meta_columns, var_name="dimension", value_name="score").dropna(subset=["score"])
-        long.insert(4, "instrument", instrument.id)
-        parts.append(long)
-    if not parts:
-        return pd.DataFrame(columns=[*meta_columns, "instrument", "dimension", "score"])
-    return pd.concat(parts, ignore_index=True)
-
-
 def _labels(responses: Responses, frame: pd.DataFrame) -> pd.DataFrame:
     lookup = {(i.id, d.id): (d.label, i.dimension_scale(d.id).type)
               for i in responses.instruments for d in i.dimensions.values()}
@@ -125,7 +90,7 @@ def dimension_scores(
     about below 10 by the caller); for yes/no dimensions the mean is the share 'ja'.
     """
     keys = ["instrument", "dimension", *by]
-    scores = respondent_scores(responses)
+    scores = responses.respondent_scores
     if scores.empty:
         columns = [*keys, "dimension_label", "scale_type", "n", "mean", "median", "q1", "q3", "iqr", "alpha",
                    "alpha_n", "suppressed"]
@@ -137,8 +102,8 @@ def dimension_scores(
     frame["iqr"] = frame["q3"] - frame["q1"]
     blocks = {}
     for instrument in responses.instruments:
-        items = scored_items(responses, instrument)
-        for dimension in numeric_dimensions(instrument):
+        items = responses.scored_items(instrument)
+        for dimension in instrument.numeric_dimensions:
             blocks[(instrument.id, dimension)] = items[
                 [item.id for item in instrument.dimension_items(dimension)]].to_numpy(dtype=float)
     rows_of = {(k if isinstance(k, tuple) else (k,)): np.flatnonzero(responses.data.index.isin(part.index))
@@ -172,7 +137,7 @@ def alpha_warnings(scores: pd.DataFrame, min_n: int = MIN_N_ALPHA) -> list[str]:
 
 def consensus_table(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """SCIROCCO consensus per maturity dimension and wave, on each respondent's dimension score."""
-    scores = respondent_scores(responses)
+    scores = responses.respondent_scores
     rows = []
     for (instrument_id, dimension, wave), part in scores.groupby(["instrument", "dimension", "wave"], sort=True):
         instrument = responses.instrument(instrument_id)
@@ -244,7 +209,7 @@ def wave_change(
     ``min_group_size`` pairs exist, the waves are compared as independent
     groups (Welch), and the row says so in ``method``.
     """
-    scores = respondent_scores(responses)
+    scores = responses.respondent_scores
     waves = responses.waves
     pairs = list(pairwise(waves))
     if len(waves) > 2:
@@ -284,7 +249,7 @@ def wave_change(
 
 def perspective_scores(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
     """Mean and median per dimension, wave and perspective (suppressed below the threshold)."""
-    return _labels(responses, _perspective_scores(respondent_scores(responses), min_group_size))
+    return _labels(responses, _perspective_scores(responses.respondent_scores, min_group_size))
 
 
 def _perspective_scores(scores: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
@@ -301,7 +266,7 @@ def perspective_differences(responses: Responses, min_group_size: int = MIN_GROU
     with at least ``min_group_size`` respondents; the Kruskal-Wallis p-value
     tests whether the shown perspectives differ more than chance would make them.
     """
-    scores = respondent_scores(responses)
+    scores = responses.respondent_scores
     shown = _perspective_scores(scores, min_group_size)
     groups = {key: part["score"] for key, part in
               scores.groupby(["instrument", "dimension", "wave", "perspective"], sort=False)}
