@@ -1,12 +1,17 @@
 """Instrument files: the shipped ones load, and broken ones fail with a clear message."""
 
+import re
+from pathlib import Path
+
 import pytest
 import yaml
 
+import evaluatie.process
 from evaluatie.process.instrument import (
     InstrumentError,
     load_instrument,
     load_instruments,
+    parse_instrument,
     shipped_instruments,
 )
 
@@ -119,3 +124,10 @@ def test_scale_parse_blank_is_missing_not_zero(mini):
         likert.parse("0")
     with pytest.raises(ValueError):
         likert.parse("3.5")
+
+
+def test_the_readme_example_is_a_valid_instrument():
+    readme = (Path(evaluatie.process.__file__).parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
+    instrument = parse_instrument(yaml.safe_load(block), "README.md")
+    assert {s.type for s in instrument.scales.values()} == {"likert", "maturity", "yesno", "categorical", "text"}
