@@ -33,17 +33,19 @@ def compare_csdid(m: pd.DataFrame) -> None:
     except ImportError:
         print("csdid not installed: skipped")
         return
-    print("Callaway-Sant'Anna ATT(g,t) against csdid (est_method='reg', analytic standard errors)")
-    for control, xformla, covs in [("nevertreated", None, None), ("notyettreated", None, None),
-                                   ("nevertreated", "lemp~lpop", ["lpop"])]:
+    print("Callaway-Sant'Anna ATT(g,t) against csdid (analytic standard errors)")
+    for control, xformla, covs, method in [("nevertreated", None, None, "reg"), ("notyettreated", None, None, "reg"),
+                                           ("nevertreated", "lemp~lpop", ["lpop"], "reg"),
+                                           ("nevertreated", "lemp~lpop", ["lpop"], "dr"),
+                                           ("notyettreated", "lemp~lpop", ["lpop"], "dr")]:
         kw = {"xformla": xformla} if xformla else {}
         with contextlib.redirect_stdout(io.StringIO()):
             ref = ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year", data=m,
-                        control_group=control, **kw).fit(est_method="reg", bstrap=False).results
+                        control_group=control, **kw).fit(est_method=method, bstrap=False).results
         ours = estimate_staggered(m, outcome="lemp", unit="countyreal", time="year", cohort="first.treat",
                                   control_group="never_treated" if control == "nevertreated" else "not_yet_treated",
-                                  covariates=covs).att_gt
-        label = f"{control}{' + lpop' if covs else ''}"
+                                  covariates=covs, est_method=method).att_gt
+        label = f"{control}{' + lpop' if covs else ''} ({method})"
         show(f"{label}: ATT(g,t)", ours["att"], ref["att"])
         show(f"{label}: standard errors", ours["se"], ref["se"])
 

@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import optimize
 
 from evaluatie.outcome import _panel
+from evaluatie.outcome._logit import fit_logit
 
 
 def never_treated_units(df: pd.DataFrame, unit: str, treated: str) -> list:
@@ -64,22 +65,9 @@ def pre_period_features(
 
 
 def _logit_scores(x: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Linear index of a logistic regression of treatment on x, by Newton-Raphson with a small ridge.
-
-    linearmodels has no binary-choice model; the ridge keeps separation (few treated units) finite.
-    """
+    """Linear index of a logistic regression of treatment on standardised x (small ridge against separation)."""
     z = np.column_stack([np.ones(len(x)), (x - x.mean(0)) / np.where(x.std(0) > 0, x.std(0), 1)])
-    beta = np.zeros(z.shape[1])
-    ridge = 1e-2 * np.eye(z.shape[1])
-    ridge[0, 0] = 0
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-(z @ beta)))
-        grad = z.T @ (t - p) - ridge @ beta
-        hess = (z * (p * (1 - p))[:, None]).T @ z + ridge
-        step = np.linalg.solve(hess, grad)
-        beta += step
-        if np.abs(step).max() < 1e-10:
-            break
+    beta, _, _ = fit_logit(z, t, ridge=1e-2)
     return z @ beta
 
 

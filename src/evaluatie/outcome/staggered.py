@@ -17,6 +17,7 @@ from linearmodels.iv import IV2SLS
 from scipy import stats
 
 from evaluatie.outcome import _panel
+from evaluatie.outcome._logit import fit_logit
 
 AGGREGATIONS = ("simple", "group", "dynamic", "calendar")
 N_SIM_BAND = 2000
@@ -241,6 +242,30 @@ def _cell_or(dy, x, w, treat, ctrl):
     return eta_t - eta_c, inf_treat - inf_ctrl
 
 
+def _cell_dr(dy, x, w, treat, ctrl):
+    """Doubly robust DiD for one (g,t) cell (Sant'Anna & Zhao 2020, panel; R did's default), with its influence
+    function: outcome regression on the comparison units plus inverse-probability weights from a logit."""
+    n = len(dy)
+    _, ps, info_inv = fit_logit(x, treat, w)
+    ps = np.minimum(ps, 1 - 1e-6)
+    c = ctrl > 0
+    fit = IV2SLS(dy[c], x[c], None, None, weights=w[c]).fit(cov_type="unadjusted")
+    pred = x @ np.asarray(fit.params)
+    wt = w * treat
+    wc = w * ps * ctrl / (1 - ps)
+    resid = dy - pred
+    eta_t = (wt * resid).mean() / wt.mean()
+    eta_c = (wc * resid).mean() / wc.mean()
+    xpx = ((w * ctrl)[:, None] * x).T @ x / n
+    lin_rep_ols = ((w * ctrl * resid)[:, None] * x) @ np.linalg.pinv(xpx)
+    lin_rep_ps = (w * (treat - ps))[:, None] * x @ (info_inv * n)
+    inf_treat = (wt * resid - wt * eta_t - lin_rep_ols @ (wt[:, None] * x).mean(axis=0)) / wt.mean()
+    m2 = (wc * (resid - eta_c))[:, None] * x
+    inf_ctrl = (wc * resid - wc * eta_c + lin_rep_ps @ m2.mean(axis=0)
+                - lin_rep_ols @ (wc[:, None] * x).mean(axis=0)) / wc.mean()
+    return eta_t - eta_c, inf_treat - inf_ctrl
+
+
 def estimate_staggered(
     df: pd.DataFrame,
     outcome: str,
@@ -256,18 +281,22 @@ def estimate_staggered(
     alpha: float = 0.05,
     seed: int = 0,
     uniform_bands: bool = True,
+    est_method: str = "dr",
 ) -> StaggeredResult:
     """Callaway & Sant'Anna ATT(g,t) on a unit x period panel; ``cohort`` is the first treated period, 0 = never.
 
     ``control_group`` is "never_treated" or "not_yet_treated"; ``base_period`` "varying" (pre-periods compare
     consecutive periods, as R did's default) or "universal" (all compare with the period before the start);
-    ``anticipation`` shifts the base period that many periods earlier. Covariates enter by outcome regression
-    on the comparison units, measured in the base period. Standard errors come from the influence function,
+    ``anticipation`` shifts the base period that many periods earlier. Covariates, measured in the base
+    period, enter by ``est_method`` "dr" (doubly robust, R did's default) or "reg" (outcome regression on the
+    comparison units); without covariates both are the plain comparison of mean changes. Standard errors come from the influence function,
     clustered by unit (or by ``cluster``, which must contain whole units). ``uniform_bands`` adds simultaneous
     confidence bands (columns cband_low/cband_high).
     """
     if control_group not in ("never_treated", "not_yet_treated"):
         raise ValueError(f"Onbekende controlegroep '{control_group}'; kies 'never_treated' of 'not_yet_treated'.")
+    if est_method not in ("dr", "reg"):
+        raise ValueError(f"Onbekende schattingsmethode '{est_method}'; kies 'dr' of 'reg'.")
     if base_period not in ("varying", "universal"):
         raise ValueError(f"Onbekende basisperiode '{base_period}'; kies 'varying' of 'universal'.")
     if int(anticipation) != anticipation or anticipation < 0:
@@ -400,8 +429,9 @@ def estimate_staggered(
             for j in np.flatnonzero(ok):
                 cell = treat[:, j] | ctrl[:, j]
                 x = np.column_stack([np.ones(cell.sum()), xs[rows_in[cell], b_i[j], :]])
-                att[j], inf = _cell_or(dy[cell, j], x, w_r[cell], treat[cell, j].astype(float),
-                                       ctrl[cell, j].astype(float))
+                cell_fn = _cell_dr if est_method == "dr" else _cell_or
+                att[j], inf = cell_fn(dy[cell, j], x, w_r[cell], treat[cell, j].astype(float),
+                                      ctrl[cell, j].astype(float))
                 psi[:, j] = np.bincount(cl_r[cell], weights=inf, minlength=n_cl) / cell.sum()
         rows.append(pd.DataFrame({"cohort": periods[gi], "time": periods[t_i], "event_time": t_i - gi,
                                   "base_period": periods[b_i], "n_treated": n_t, "n_control": n_c, "att": att}))
