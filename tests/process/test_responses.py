@@ -132,6 +132,12 @@ def test_respondent_twice_in_one_wave(tmp_path, mini):
     assert "respondent 'r1' komt in meting 2021 meer dan eens voor (rijen 2, 4)" in message
 
 
+def test_all_problems_are_reported_at_once(tmp_path, mini):
+    message = _error(tmp_path, mini, lambda f: f.assign(wave=[2021, 2021, 2021], perspective=["", "x", "x"],
+                                                         v1=[3, 9, 4]))
+    assert "meer dan eens" in message and "perspectief ontbreekt" in message and "waarde '9'" in message
+
+
 def test_missing_and_unknown_perspective(tmp_path, mini):
     message = _error(tmp_path, mini, lambda f: f.assign(perspective=["", "wethouder", "beleidsmaker"]))
     assert "rij 2, kolom 'perspective': perspectief ontbreekt" in message

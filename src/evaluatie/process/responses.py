@@ -237,13 +237,13 @@ def read_responses(
         if "organisation" in frame else None
     )
     out["perspective"] = perspectives
-    if not errors:
-        out["wave"] = _wave_values(frame["wave"])
-        duplicated = out.duplicated(["respondent_id", "wave"], keep=False)
-        for (respondent, wave), group in out[duplicated].groupby(["respondent_id", "wave"]):
-            rows = ", ".join(str(i + row_offset) for i in group.index)
-            errors.append(f"{name}: respondent '{respondent}' komt in meting {wave} meer dan eens voor "
-                          f"(rijen {rows}); verwacht één rij per respondent per meting.")
+    out["wave"] = _wave_values(frame["wave"])
+    known_rows = out[out["respondent_id"].notna() & ~frame["wave"].map(_blank)]
+    duplicated = known_rows.duplicated(["respondent_id", "wave"], keep=False)
+    for (respondent, wave), group in known_rows[duplicated].groupby(["respondent_id", "wave"]):
+        rows = ", ".join(str(i + row_offset) for i in group.index)
+        errors.append(f"{name}: respondent '{respondent}' komt in meting {wave} meer dan eens voor "
+                      f"(rijen {rows}); verwacht één rij per respondent per meting.")
     if "date" in frame:
         dates = _parse_dates(frame["date"].map(lambda v: None if _blank(v) else _as_text(v)))
         bad = dates.isna() & ~frame["date"].map(_blank)
