@@ -130,3 +130,12 @@ def test_who_pays_who_saves_and_settlement():
     assert s.loc["Wmo", "transfer"] > 0 > s.loc["Zvw", "transfer"]
     with pytest.raises(ValueError, match="optellen tot 1"):
         settle_shared_savings(payers, {"Zvw": 0.5, "Wmo": 0.4, "Wlz": 0.2})
+
+
+def test_minimum_detectable_effect():
+    from evaluatie.outcome import minimum_detectable_effect
+
+    r = _res(1.0, 0.0, 2.0)
+    assert minimum_detectable_effect(r) == pytest.approx((1.959964 + 0.841621) * r.se, rel=1e-5)
+    with pytest.raises(ValueError):
+        minimum_detectable_effect(r, power=1.2)

@@ -15,6 +15,7 @@ from evaluatie.outcome.diagnostics import (
     check_data,
     flag_indicator,
     leave_one_out,
+    minimum_detectable_effect,
     placebo_start,
 )
 from evaluatie.outcome.did2x2 import estimate_2x2
@@ -28,6 +29,6 @@ __all__ = [
     "AggregateResult", "BaconResult", "EffectResult", "EventStudyResult", "MatchResult", "StaggeredResult",
     "SyntheticControlResult", "Translation", "alternative_controls", "bacon_decomposition", "check_data",
     "estimate_2x2", "estimate_event_study", "estimate_staggered", "estimate_twfe", "flag_indicator",
-    "leave_one_out", "match_controls", "never_treated_units", "placebo_start", "pre_period_features",
-    "restrict_to_controls", "settle_shared_savings", "synthetic_control", "translate_effect", "who_pays_who_saves",
+    "leave_one_out", "match_controls", "minimum_detectable_effect", "never_treated_units", "placebo_start",
+    "pre_period_features", "restrict_to_controls", "settle_shared_savings", "synthetic_control", "translate_effect", "who_pays_who_saves",
 ]

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from evaluatie.outcome import _panel
 from evaluatie.outcome.design import restrict_to_controls
@@ -63,6 +64,17 @@ def check_data(
         out.append(f"{missing + gaps:.0%} van de waarnemingen (eenheid x periode) ontbreekt; ontbrekende waarden "
                    "kunnen het beeld vertekenen als ze niet toevallig zijn.")
     return tuple(out)
+
+
+def minimum_detectable_effect(result, power: float = 0.8) -> float:
+    """Smallest true effect the design detects with probability ``power`` at the result's alpha (two-sided).
+
+    (z_{1-alpha/2} + z_{power}) * se: reading a non-significant result, an effect smaller than this was
+    never likely to show up, so "no effect found" is not "no effect".
+    """
+    if not 0 < power < 1:
+        raise ValueError(f"power moet tussen 0 en 1 liggen, niet {power}.")
+    return float((stats.norm.ppf(1 - result.alpha / 2) + stats.norm.ppf(power)) * result.se)
 
 
 def placebo_start(

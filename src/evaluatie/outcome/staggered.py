@@ -289,9 +289,9 @@ def estimate_staggered(
     consecutive periods, as R did's default) or "universal" (all compare with the period before the start);
     ``anticipation`` shifts the base period that many periods earlier. Covariates, measured in the base
     period, enter by ``est_method`` "dr" (doubly robust, R did's default) or "reg" (outcome regression on the
-    comparison units); without covariates both are the plain comparison of mean changes. Standard errors come from the influence function,
-    clustered by unit (or by ``cluster``, which must contain whole units). ``uniform_bands`` adds simultaneous
-    confidence bands (columns cband_low/cband_high).
+    comparison units); without covariates both are the plain comparison of mean changes. Standard errors come
+    from the influence function, clustered by unit (or by ``cluster``, which must contain whole units).
+    ``uniform_bands`` adds simultaneous confidence bands (columns cband_low/cband_high).
     """
     if control_group not in ("never_treated", "not_yet_treated"):
         raise ValueError(f"Onbekende controlegroep '{control_group}'; kies 'never_treated' of 'not_yet_treated'.")
