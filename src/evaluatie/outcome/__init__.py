@@ -30,5 +30,6 @@ __all__ = [
     "SyntheticControlResult", "Translation", "alternative_controls", "bacon_decomposition", "check_data",
     "estimate_2x2", "estimate_event_study", "estimate_staggered", "estimate_twfe", "flag_indicator",
     "leave_one_out", "match_controls", "minimum_detectable_effect", "never_treated_units", "placebo_start",
-    "pre_period_features", "restrict_to_controls", "settle_shared_savings", "synthetic_control", "translate_effect", "who_pays_who_saves",
+    "pre_period_features", "restrict_to_controls", "settle_shared_savings", "synthetic_control",
+    "translate_effect", "who_pays_who_saves",
 ]
