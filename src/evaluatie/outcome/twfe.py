@@ -149,6 +149,11 @@ def estimate_twfe(
 
     Default standard errors are clustered by unit with Stata's small-sample factors and t(G-1)
     reference, as ``xtreg, fe vce(cluster unit)`` and ``reghdfe`` print, so numbers compare with textbooks.
+    ``treated`` may be an intensity (share of budget or population in the initiative). ``inference``:
+    "cluster"; "wild_bootstrap" (restricted wild cluster bootstrap, Webb weights below 12 clusters);
+    "randomization" (treatment paths reassigned among all units, exact when there are at most 20,000
+    assignments, else ``n_draws``); "auto" (fewer than ``inference.AUTO_MIN_TREATED`` treated units:
+    randomisation inference with the wild bootstrap beside it, else clustered). ``seed`` fixes the draws.
     """
     if inference not in ("cluster", "wild_bootstrap", "randomization", "auto"):
         raise ValueError(
