@@ -189,3 +189,12 @@ def test_financing_and_goals_instruments(tmp_path):
     assert items.loc["fin_bel_verkeerde_zak", "mean"] == pytest.approx(4.5)
     assert any("maar één meting" in w for w in pe.warnings)
     assert pe.wave_change.empty and pe.phase.empty
+
+
+def test_instruments_without_answers_are_left_out(verdeeld, tmp_path):
+    questionnaire, _, _ = verdeeld
+    path = tmp_path / "alleen_scirocco.csv"
+    questionnaire[[c for c in questionnaire.columns if not c.startswith(("rivm", "kz"))]].to_csv(path, index=False)
+    pe = evaluate_process(responses=path)
+    assert pe.phase.empty
+    assert set(pe.figures()) == {"radar_scirocco", "heatmap_scirocco", "likert_scirocco"}

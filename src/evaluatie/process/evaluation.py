@@ -75,7 +75,8 @@ class ProcessEvaluation:
         if self.responses is None:
             return out
         last = self.waves[-1]
-        for instrument in self.instruments:
+        answered = set(self.dimension_scores["instrument"])
+        for instrument in (i for i in self.instruments if i.id in answered):
             ordinal = [d for d in instrument.dimensions if instrument.dimension_scale(d).type in ORDINAL_TYPES]
             if len(ordinal) >= 3:
                 out[f"radar_{instrument.id}"] = fig.radar(self.dimension_scores, instrument, self.min_group_size)

@@ -174,8 +174,8 @@ def phase_table(
     rows = []
     for instrument in responses.instruments:
         checklist = instrument.checklist_items
-        if not checklist:
-            continue
+        if not checklist or responses.data[[item.id for item in checklist]].isna().all(axis=None):
+            continue  # no checklist, or nobody filled it in: no phase to report
         for wave, part in responses.data.groupby("wave", sort=True):
             answers = part[[item.id for item in checklist]]
             n = int(answers.notna().any(axis=1).sum())
