@@ -19,6 +19,9 @@ from evaluatie.report.render import write_atomic
 
 
 def test_one_initiative_end_to_end(project, capsys):
+    params = project / "params" / "lindeland" / "samen-indiceren.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace(
+        "name: Thuiszorg De Linde", "name: Thuiszorg <script>alert(1)</script> De Linde"), encoding="utf-8")
     code = main(["--project", str(project), "run", "--initiative", "samen-indiceren"])
     out = capsys.readouterr().out
     assert code == 0, out
@@ -26,7 +29,12 @@ def test_one_initiative_end_to_end(project, capsys):
     page = (project / "reports" / "lindeland" / "samen-indiceren.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in page
     assert "Samen Indiceren Lindeland" in page and "DEMO" in page
-    assert "Uitkomstevaluatie" in page and "Wachttijd voor een Wmo-indicatie" in page
+    for section in ["Samenvatting voor de stuurgroep", "Het initiatief", "Monitoring", "Uitkomstevaluatie",
+                    "Wie betaalt, wie bespaart", "Procesevaluatie", "Samenhang en lessen", "Doen we het goed?",
+                    "Doen we het goede?", "Resultaten per gemeente", "Methodologische verantwoording", "Bijlage"]:
+        assert f">{section}" in page, section
+    assert 'class="toc"' in page and 'href="#Samenvatting-voor-de-stuurgroep"' in page
+    assert "Thuiszorg &lt;script&gt;alert(1)&lt;/script&gt; De Linde" in page
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
     assert "show.cover(study)" not in page  # code hidden
     images = re.findall(r"<img [^>]*>", page)
@@ -37,6 +45,12 @@ def test_one_initiative_end_to_end(project, capsys):
     assert str(project) not in nbformat.writes(executed)
     index = (project / "reports" / "index.html").read_text(encoding="utf-8")
     assert 'href="lindeland/samen-indiceren.html"' in index and "gereed" in index
+    assert 'href="lindeland/index.html"' in index
+    region = (project / "reports" / "lindeland" / "index.html").read_text(encoding="utf-8")
+    assert 'href="samen-indiceren.html"' in region and "<script" not in region
+    summary = json.loads((project / "reports" / "lindeland" / "samen-indiceren.summary.json").read_text(encoding="utf-8"))
+    assert {e["indicator"] for e in summary["effects"]} >= {"wmo_wachttijd", "ziekenhuisopnames"}
+    assert "unit_id" not in json.dumps(summary)  # aggregates only, no unit-level rows
 
 
 def test_papermill_uses_this_environments_kernel(tmp_path):
@@ -71,7 +85,8 @@ def test_failing_initiative_is_reported_and_others_still_run(project):
     assert (project / "reports" / "lindeland" / "huisarts-plus.html").is_file()
     assert not (project / "reports" / "lindeland" / "samen-indiceren.html").exists()
     assert (project / "reports" / "lindeland" / "samen-indiceren.failed.ipynb").is_file()
-    assert sum("FAILED" in line for line in lines) == 2 and len(lines) == 3
+    assert sum("FAILED" in line for line in lines) == 2
+    assert sum(line.startswith("[") for line in lines) == 3
     manifest = json.loads((project / "reports" / "manifest.json").read_text(encoding="utf-8"))
     assert {e["initiative"]: e["status"] for e in manifest} == {"huisarts-plus": "ok", "samen-indiceren": "failed", "kapot": "failed"}
     assert main(["--project", str(project), "run", "--initiative", "kapot"]) == 1

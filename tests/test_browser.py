@@ -43,7 +43,7 @@ def test_reports_open_offline_without_errors(built_reports, tmp_path):
     from playwright.sync_api import sync_playwright
 
     pages = sorted((built_reports / "reports").rglob("*.html"))
-    assert len(pages) == 8  # 7 reports + the index
+    assert len(pages) == 14  # 7 reports, 6 region overviews and the index
     screenshots = Path(os.environ.get("EVALUATIE_SCREENSHOTS", tmp_path))
     screenshots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
@@ -64,7 +64,7 @@ def test_reports_open_offline_without_errors(built_reports, tmp_path):
             shot = screenshots / f"{path.parent.name}-{path.stem}.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000
-            if path.name != "index.html":
+            if path.name != "index.html" or path.parent.name != "reports":
                 pdf = page.pdf(format="A4")
                 assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
             page.close()

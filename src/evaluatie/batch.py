@@ -54,7 +54,7 @@ def use_own_kernel() -> None:
     folder = Path(tempfile.mkdtemp(prefix="evaluatie-kernel-")) / "kernels" / KERNEL_NAME
     folder.mkdir(parents=True)
     spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                     "--IPKernelApp.log_level=ERROR"],
+                     "--IPKernelApp.log_level=CRITICAL"],
             "display_name": "Python (evaluatie)", "language": "python"}
     (folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(folder.parent.parent), os.environ.get("JUPYTER_PATH")]))
@@ -85,7 +85,8 @@ def run_initiative(params_file: Path, project_dir: Path, notebook: Path = NOTEBO
             try:
                 papermill.execute_notebook(
                     str(notebook_path), str(executed_path),
-                    parameters={"params_file": os.path.relpath(params_file.resolve(), notebook_path.parent.resolve())},
+                    parameters={"params_file": os.path.relpath(params_file.resolve(), notebook_path.parent.resolve()),
+                                "summary_file": str(Path(scratch) / "summary.json")},
                     kernel_name=KERNEL_NAME, cwd=str(notebook_path.parent), progress_bar=False,
                     report_mode=True, log_output=False,
                 )
@@ -93,11 +94,13 @@ def run_initiative(params_file: Path, project_dir: Path, notebook: Path = NOTEBO
                 _keep_failed_notebook(executed_path, reports / f"{initiative_id}.failed.ipynb", project_dir)
                 raise
             executed = scrub_notebook(nbformat.read(executed_path, as_version=4), project_dir)
+            summary = (Path(scratch) / "summary.json").read_text(encoding="utf-8")
         executed.metadata.get("papermill", {}).update(
             {"input_path": notebook.as_posix(), "output_path": f"reports/{region}/{initiative_id}.ipynb"}
         )
         page = scrub(notebook_to_html(executed, title=f"{name}: evaluatierapport"), project_dir)
         write_atomic(reports / f"{initiative_id}.ipynb", nbformat.writes(executed))
+        write_atomic(reports / f"{initiative_id}.summary.json", summary)
         write_atomic(html_path, page)
         (reports / f"{initiative_id}.failed.ipynb").unlink(missing_ok=True)
         status, error = "ok", None
@@ -155,9 +158,34 @@ def run_batch(project_dir: Path, files: list[Path], jobs: int = 1, notebook: Pat
         else:
             for f in files:
                 report(run_initiative(f, project_dir, notebook))
+        for region, region_name in sorted({(r.region, r.region_name) for r in results if r.status == "ok"}):
+            error = run_region(project_dir, region, region_name)
+            progress(f"        overview of {region}: " + (f"FAILED {error}" if error else "ok"))
     finally:
         update_index(project_dir, results)
     return results
+
+
+REGION_NOTEBOOK = Path("notebooks") / "region.ipynb"
+
+
+def run_region(project_dir: Path, region: str, region_name: str) -> str | None:
+    """Render reports/<region>/index.html from the stored summaries; returns an error line or None."""
+    notebook_path = project_dir / REGION_NOTEBOOK
+    try:
+        with tempfile.TemporaryDirectory(prefix="evaluatie-region-") as scratch:
+            executed_path = Path(scratch) / "region.ipynb"
+            papermill.execute_notebook(
+                str(notebook_path), str(executed_path),
+                parameters={"region": region, "region_name": region_name, "reports_dir": "../reports"},
+                kernel_name=KERNEL_NAME, cwd=str(notebook_path.parent), progress_bar=False, report_mode=True,
+            )
+            executed = scrub_notebook(nbformat.read(executed_path, as_version=4), project_dir)
+        page = scrub(notebook_to_html(executed, title=f"{region_name}: overzicht"), project_dir)
+        write_atomic(project_dir / "reports" / region / "index.html", page)
+        return None
+    except Exception as failure:  # the overview failing never undoes the initiative reports
+        return scrub(_failure_line(failure), project_dir)
 
 
 def update_index(project_dir: Path, results: list[RunResult]) -> None:
@@ -174,4 +202,5 @@ def update_index(project_dir: Path, results: list[RunResult]) -> None:
     existing = {(f.parent.name, f.stem) for f in initiative_files([project_dir / "params"])}
     kept = [e for key, e in entries.items() if key in existing]
     write_atomic(manifest_path, json.dumps(kept, indent=2, ensure_ascii=False))
-    write_atomic(project_dir / "reports" / "index.html", index_html(kept))
+    overviews = {e["region"] for e in kept if (project_dir / "reports" / e["region"] / "index.html").is_file()}
+    write_atomic(project_dir / "reports" / "index.html", index_html(kept, overviews))

@@ -1,14 +1,56 @@
-"""Outcome evaluation of a whole study: one analysis per indicator, with flags the report must show."""
+"""Outcome evaluation of a whole study: per indicator the headline effect, the event study, the
+diagnostics, and a verdict that the report's sentences follow.
+
+Rules (documented here because the report's wording depends on them):
+
+- Design: one start period for all treated units -> two-way fixed effects (unit and period effects,
+  population weights) with ``inference="auto"`` (fewer than 10 treated units: randomisation inference,
+  with the wild cluster bootstrap beside it). Staggered starts -> Callaway & Sant'Anna with
+  never-treated comparison units, simple aggregation.
+- Placebo start: the same model on pre-start data only, with the start moved ``k`` periods earlier
+  (k = half the pre-periods, 1 to 3), inference by randomisation. p < 0.01: the trends already diverged
+  before the start, the verdict is "onbetrouwbaar" (unreliable); p < 0.10: a caution is shown.
+- Verdict: "te_weinig" when no estimate is possible or there is no pre- or post-period;
+  "onbetrouwbaar" as above; otherwise "gestegen"/"gedaald" when the interval excludes zero and
+  "geen_verschil" when it includes zero.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
-from evaluatie.outcome import EffectResult, estimate_twfe
+from evaluatie.outcome import estimate_event_study, estimate_staggered, estimate_twfe
 from evaluatie.params import Indicator, IndicatorChoice
 from evaluatie.study import Study
+
+PLACEBO_UNRELIABLE = 0.01
+PLACEBO_CAUTION = 0.10
+MODEL = {"outcome": "value", "unit": "unit_id", "time": "time"}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The one effect the report states for an indicator, with what a reader needs to judge it."""
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    method: str  # Dutch
+    inference: str  # Dutch: which inference and why
+    n_treated: int
+    n_control: int
+    counterfactual: float  # expected level of the treated after the start without the initiative
+    post_periods: int
+
+    def relative(self, value: float) -> float:
+        """``value`` as % of the counterfactual level."""
+        if not self.counterfactual or not math.isfinite(self.counterfactual):
+            return math.nan
+        return 100 * value / self.counterfactual
 
 
 @dataclass(frozen=True)
@@ -19,47 +61,150 @@ class IndicatorEvaluation:
     choice: IndicatorChoice
     indicator: Indicator
     frame: pd.DataFrame
-    result: EffectResult | None
-    error: str | None
-    notes: tuple[str, ...]
+    headline: Headline | None
+    event_study: pd.DataFrame | None  # event_time, estimate, ci_low, ci_high
+    placebo_p: float | None
+    verdict: str  # gestegen | gedaald | geen_verschil | onbetrouwbaar | te_weinig
+    notes: tuple[str, ...]  # Dutch, shown with the indicator
+    staggered: bool
 
     @property
     def is_budget_effect(self) -> bool:
         return self.choice.steered
 
 
-def _notes(choice: IndicatorChoice, indicator: Indicator, frame: pd.DataFrame) -> tuple[str, ...]:
-    """Dutch notes on why an estimate may not mean what it seems to mean."""
-    notes = []
+def _counterfactual(frame: pd.DataFrame, estimate: float) -> float:
+    post = frame.loc[frame.treated == 1]
+    if post.empty or post.weight.sum() <= 0:
+        return math.nan
+    return float((post.value * post.weight).sum() / post.weight.sum() - estimate)
+
+
+def _placebo(frame: pd.DataFrame, seed: int) -> float | None:
+    """Randomisation p-value of a fake start ``k`` periods early, on pre-start data only."""
+    pre = frame[(frame.group == 0) | (frame.time < frame.cohort)].copy()
+    pre_periods = int(frame.loc[frame.group == 1, "cohort"].min()) - int(frame.time.min())
+    if pre_periods < 2:
+        return None
+    shift = max(1, min(3, pre_periods // 2))
+    pre["placebo"] = ((pre.group == 1) & (pre.time >= pre.cohort - shift)).astype(int)
+    try:
+        return estimate_twfe(pre, treated="placebo", weights="weight", inference="randomization", seed=seed,
+                             **MODEL).p_value
+    except ValueError:
+        return None
+
+
+def _break_note(indicator: Indicator, frame: pd.DataFrame) -> str | None:
     treated_years = frame.loc[frame.treated == 1, "year"]
     pre_years = frame.loc[(frame.group == 1) & (frame.treated == 0), "year"]
-    if not treated_years.empty and not pre_years.empty:
-        crossing = [b for b in indicator.breaks if pre_years.min() < b <= treated_years.max()]
-        if crossing:
-            notes.append(
-                f"Let op: de definitie van deze indicator veranderde in {', '.join(map(str, crossing))}, tussen de "
-                f"periode voor en na de start. {indicator.break_note or ''}".strip()
-            )
+    if treated_years.empty or pre_years.empty:
+        return None
+    crossing = [b for b in indicator.breaks if pre_years.min() < b <= treated_years.max()]
+    if not crossing:
+        return None
+    return (f"De definitie van deze indicator veranderde in {', '.join(map(str, crossing))}, tussen de periode voor "
+            f"en na de start. {indicator.break_note or ''} Als de wijziging overal even groot was, vangen de "
+            "periode-effecten haar op; was ze dat niet, dan kleurt ze het effect.").strip()
+
+
+def _headline(frame: pd.DataFrame, staggered: bool, alpha: float, seed: int) -> tuple[Headline, pd.DataFrame, tuple[str, ...]]:
+    n_treated = int(frame.loc[frame.group == 1, "unit_id"].nunique())
+    n_control = int(frame.loc[frame.group == 0, "unit_id"].nunique())
+    post_periods = int(frame.loc[frame.treated == 1, "time"].nunique())
+    if staggered:
+        result = estimate_staggered(frame, cohort="cohort", control_group="never_treated", alpha=alpha,
+                                    seed=seed, **MODEL)
+        simple, dynamic = result.aggregate("simple"), result.aggregate("dynamic")
+        headline = Headline(simple.estimate, simple.ci_low, simple.ci_high, simple.p_value,
+                            "Callaway & Sant'Anna (gespreide start, vergeleken met gemeenten die nooit meededen)",
+                            simple.inference_reason or "Standaardfouten uit de invloedsfunctie, geclusterd per gemeente.",
+                            n_treated, n_control, _counterfactual(frame, simple.estimate), post_periods)
+        return headline, dynamic.table, tuple(result.warnings) + tuple(simple.warnings)
+    result = estimate_twfe(frame, treated="treated", weights="weight", inference="auto", alpha=alpha, seed=seed,
+                           **MODEL)
+    headline = Headline(result.estimate, result.ci_low, result.ci_high, result.p_value,
+                        "Verschil-in-verschillen met vaste effecten per gemeente en per periode (two-way fixed effects)",
+                        result.inference_reason, n_treated, n_control,
+                        _counterfactual(frame, result.estimate), post_periods)
+    events = estimate_event_study(frame, cohort="cohort", weights="weight", alpha=alpha, **MODEL)
+    warnings = tuple(w for w in result.warnings if "behandelde eenheden" not in w)
+    return headline, events.table, warnings
+
+
+def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicator) -> IndicatorEvaluation:
+    alpha = 1 - study.params.report.confidence_level
+    seed = study.params.report.seed
+    frame = study.indicator_frame(choice.id)
+    notes: list[str] = []
+    break_note = _break_note(indicator, frame)
+    if break_note:
+        notes.append(break_note)
     if choice.steered:
-        notes.append(
-            "Het initiatief stuurt deze indicator zelf (bijvoorbeeld met een vast budget). Het verschil is een "
-            "budgeteffect: het laat zien wat de afspraak deed, niet wat de samenwerking opleverde."
-        )
-    return tuple(notes)
+        notes.append("Het initiatief stuurt deze indicator zelf (bijvoorbeeld met een vast budget). Het verschil is "
+                     "een budgeteffect: het laat zien wat de afspraak deed, niet wat de samenwerking opleverde.")
+    staggered = frame.loc[frame.group == 1, "cohort"].nunique() > 1
+    treated = frame[frame.group == 1]
+    if treated.empty or (treated.treated == 0).sum() == 0 or (treated.treated == 1).sum() == 0:
+        notes.append("Er zijn geen gegevens van de deelnemende gemeenten van zowel voor als na de start.")
+        return IndicatorEvaluation(choice.id, choice, indicator, frame, None, None, None, "te_weinig",
+                                   tuple(notes), staggered)
+    try:
+        headline, events, warnings = _headline(frame, staggered, alpha, seed)
+    except ValueError as failure:
+        notes.append(f"Geen schatting mogelijk: {failure}")
+        return IndicatorEvaluation(choice.id, choice, indicator, frame, None, None, None, "te_weinig",
+                                   tuple(notes), staggered)
+    notes += warnings
+    placebo = _placebo(frame, seed)
+    if placebo is None:
+        notes.append("Er zijn te weinig metingen voor de start om te controleren of de trends vooraf gelijk opliepen.")
+    elif placebo < PLACEBO_UNRELIABLE:
+        notes.append("Al voor de start liepen de deelnemende gemeenten en de vergelijkingsgemeenten duidelijk uiteen "
+                     "(placebotoets met een nep-start). Het verschil na de start is daarom niet betrouwbaar aan het "
+                     "initiatief toe te schrijven.")
+    elif placebo < PLACEBO_CAUTION:
+        notes.append("Voor de start liepen de trends niet helemaal gelijk op (placebotoets met een nep-start); lees "
+                     "het effect met voorzichtigheid.")
+    if not all(math.isfinite(v) for v in (headline.estimate, headline.ci_low, headline.ci_high)):
+        verdict = "te_weinig"
+    elif placebo is not None and placebo < PLACEBO_UNRELIABLE:
+        verdict = "onbetrouwbaar"
+    elif headline.ci_low > 0:
+        verdict = "gestegen"
+    elif headline.ci_high < 0:
+        verdict = "gedaald"
+    else:
+        verdict = "geen_verschil"
+    return IndicatorEvaluation(choice.id, choice, indicator, frame, headline, events, placebo, verdict,
+                               tuple(dict.fromkeys(notes)), staggered)
 
 
 def evaluate_outcomes(study: Study) -> list[IndicatorEvaluation]:
-    """A two-way fixed effects DiD per indicator (unit and period effects, SEs clustered by unit)."""
+    """The outcome evaluation of every indicator in the params."""
+    return [evaluate_indicator(study, choice, indicator) for choice, indicator in study.indicators()]
+
+
+def evaluate_per_unit(study: Study, evaluations: list[IndicatorEvaluation]) -> pd.DataFrame:
+    """Effect per participating municipality (each council answers for its own), by randomisation inference.
+
+    One treated unit against all controls; with one treated unit the randomisation test enumerates every
+    possible assignment exactly.
+    """
     alpha = 1 - study.params.report.confidence_level
-    evaluations = []
-    for choice, indicator in study.indicators():
-        frame = study.indicator_frame(choice.id)
-        result, error = None, None
-        try:
-            result = estimate_twfe(frame, outcome="value", unit="unit_id", time="time", treated="treated",
-                                   weights="weight", alpha=alpha)
-        except ValueError as failure:
-            error = str(failure)
-        evaluations.append(IndicatorEvaluation(choice.id, choice, indicator, frame, result, error,
-                                               _notes(choice, indicator, frame)))
-    return evaluations
+    rows = []
+    for evaluation in evaluations:
+        if evaluation.headline is None:
+            continue
+        frame = evaluation.frame
+        for unit, part in frame[frame.group == 1].groupby("unit_id"):
+            single = pd.concat([part, frame[frame.group == 0]])
+            try:
+                result = estimate_twfe(single, treated="treated", weights="weight", inference="randomization",
+                                       alpha=alpha, seed=study.params.report.seed, **MODEL)
+            except ValueError:
+                continue
+            rows.append({"unit_id": unit, "name": part.name.iloc[0], "indicator": evaluation.id,
+                         "estimate": result.estimate, "ci_low": result.ci_low, "ci_high": result.ci_high,
+                         "p_value": result.p_value})
+    return pd.DataFrame(rows, columns=["unit_id", "name", "indicator", "estimate", "ci_low", "ci_high", "p_value"])

@@ -153,7 +153,7 @@ class DataSources(Strict):
 class ProcessSources(Strict):
     responses: str | None = Field(None, description="questionnaire export (CSV, XLSX or SAV)")
     interviews: str | None = Field(None, description="coded interview segments (CSV)")
-    instruments: list[str] = Field(["scirocco", "principes", "ketenzorg"], description="instrument ids or YAML paths")
+    instruments: list[str] = Field(["scirocco", "rivm", "ketenzorg"], description="instrument ids or YAML paths")
     column_mapping: dict[str, str] = {}
     codebook: str = "default"
     min_group_size: int = Field(5, ge=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -78,13 +80,37 @@ def _per_year(frame: pd.DataFrame) -> int:
 def effects_figure(rows: pd.DataFrame) -> plt.Figure:
     """Forest plot: effect relative to the counterfactual level (%) with its interval per indicator."""
     house_style()
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 + 0.45 * len(rows)))
+    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.5 * len(rows)))
     y = np.arange(len(rows))[::-1]
     ax.errorbar(rows.relative, y, xerr=[rows.relative - rows.relative_low, rows.relative_high - rows.relative],
                 fmt="o", color=TREATED_COLOUR, ecolor=TREATED_COLOUR, capsize=3)
     ax.axvline(0, color=NEUTRAL_COLOUR, linewidth=1)
-    ax.set_yticks(y, rows.label)
+    ax.set_yticks(y, [textwrap.fill(label, 38) for label in rows.label], fontsize=8)
     ax.set_xlabel("verschil ten opzichte van de verwachte waarde zonder initiatief (%)")
     _dutch_ticks(ax.xaxis)
+    fig.tight_layout()
+    return fig
+
+
+def event_study_figure(table: pd.DataFrame, indicator: Indicator) -> plt.Figure:
+    """Effect per period relative to the start, with intervals; before the start should hover around zero."""
+    house_style()
+    fig, ax = plt.subplots(figsize=(7.5, 3.2))
+    data = table.dropna(subset=["estimate"])
+    before = data.event_time < 0
+    for mask, colour, label in [(before, NEUTRAL_COLOUR, "voor de start"), (~before, TREATED_COLOUR, "na de start")]:
+        part = data[mask]
+        lower = (part.estimate - part.ci_low).fillna(0)
+        upper = (part.ci_high - part.estimate).fillna(0)
+        ax.errorbar(part.event_time, part.estimate, yerr=[lower, upper], fmt="o", color=colour, ecolor=colour,
+                    capsize=2, markersize=4, label=label)
+    ax.axhline(0, color=NEUTRAL_COLOUR, linewidth=1)
+    ax.axvline(-0.5, color=NEUTRAL_COLOUR, linestyle=":", linewidth=1.2)
+    ax.set_xlabel("perioden ten opzichte van de start")
+    ax.set_ylabel(f"verschil ({axis_label(indicator)})")
+    ax.set_title(indicator.label)
+    _dutch_ticks(ax.yaxis)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return fig

@@ -20,6 +20,9 @@ import nbformat
 from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).parent / "templates"
+TOC_PLACEHOLDER = '<nav class="toc" aria-label="Inhoud"></nav>'
+_PLACEHOLDER = re.compile(r'<nav (?=[^>]*class="toc")[^>]*>\s*</nav>')
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december"]
 
@@ -55,7 +58,14 @@ def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
     )
     notebook.metadata["title"] = title
     body, _ = exporter.from_notebook_node(notebook)
-    return body
+    return with_table_of_contents(body)
+
+
+def with_table_of_contents(page: str) -> str:
+    """Fill the contents placeholder with links to every section heading (no script needed)."""
+    links = "".join(f'<li><a href="#{anchor}">{text.strip()}</a></li>' for anchor, text in _HEADING.findall(page))
+    nav = f'<nav class="toc" aria-label="Inhoud"><h2 class="toc-title">Inhoud</h2><ol>{links}</ol></nav>'
+    return _PLACEHOLDER.sub(lambda _: nav, page, count=1)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -103,10 +113,14 @@ th {{ background: #eef3f8; }}
 """
 
 
-def index_html(entries: list[dict]) -> str:
-    """The overview page that links every report with its status and date."""
+def index_html(entries: list[dict], overviews: set[str] = frozenset()) -> str:
+    """The overview page that links every region overview and every report with its status and date."""
     rows = []
     for entry in sorted(entries, key=lambda e: (e["region"], e["initiative"])):
+        region = html.escape(entry["region_name"])
+        if entry["region"] in overviews:
+            region = f'<a href="{html.escape(entry["region"])}/index.html">{region}</a>'
+
         status = STATUS_LABELS[entry["status"]]
         if entry.get("report"):
             link = f'<a href="{html.escape(entry["report"])}">{html.escape(entry["name"])}</a>'
@@ -116,11 +130,12 @@ def index_html(entries: list[dict]) -> str:
         if entry["status"] == "failed" and entry.get("report"):
             note += " Het vorige rapport blijft beschikbaar."
         rows.append(
-            f"<tr><td>{html.escape(entry['region_name'])}</td><td>{link}</td>"
+            f"<tr><td>{region}</td><td>{link}</td>"
             f'<td class="{status}">{status}</td><td>{html.escape(entry["date"])}</td><td>{note}</td></tr>'
         )
     return _INDEX.format(
         title="Evaluatierapporten per initiatief",
-        intro="Eén rapport per samenwerkingsinitiatief. Open een rapport om de resultaten te lezen.",
+        intro="Eén rapport per samenwerkingsinitiatief; de naam van een regio opent het overzicht van alle "
+              "initiatieven in die regio.",
         rows="\n".join(rows),
     )

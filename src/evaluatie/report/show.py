@@ -1,7 +1,7 @@
 """Report sections for the notebook: each function displays one part of the report in Dutch.
 
-Notebooks only call these; all text from params is escaped, so a name containing markup shows
-as text.
+Notebooks only call these. All text from params and data is escaped, so a name containing markup
+shows as text; figures are embedded PNGs with Dutch alt text.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import math
 from datetime import datetime
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -19,11 +21,13 @@ from IPython.display import HTML, display
 
 from evaluatie import __version__
 from evaluatie.evaluation import IndicatorEvaluation
+from evaluatie.outcome.translate import translate_effect
 from evaluatie.periods import parse_period
+from evaluatie.process import ProcessEvaluation, evaluate_process
 from evaluatie.report import figures
-from evaluatie.report.formats import number, p_value, signed
-from evaluatie.report.render import dutch_date
-from evaluatie.report.text import effect_sentence
+from evaluatie.report.formats import euro, number, p_value, signed
+from evaluatie.report.render import TOC_PLACEHOLDER, dutch_date, write_atomic
+from evaluatie.report.text import DOMAIN_LABELS, coverage_sentence, effect_sentence, key_messages, lower_first
 from evaluatie.study import Study
 
 KIND_LABELS = {
@@ -38,17 +42,119 @@ FINANCING_LABELS = {
     "pooled_share": "Deel van het budget in de gedeelde pot", "kassier": "Kassierspartij", "lumpsum": "Lumpsum",
     "description": "Toelichting",
 }
-
-
 FINANCING_VALUES = {
     "aanbod": "aanbod (betalen voor beschikbaarheid of productie)", "resultaat": "resultaat", "gemengd": "gemengd",
     "populatie": "populatie", "caseload": "caseload", "geen": "geen", "per_aanbieder": "per aanbieder",
     "populatie_2e_lijn": "populatie, tweede lijn", "populatie_0_1_2_lijn": "populatie, nulde tot en met tweede lijn",
     "inkoper_aanbieder": "tussen inkoper en aanbieder", "aanbieder_aanbieder": "tussen aanbieders",
-    "inkoper_inkoper": "tussen inkopers (bijvoorbeeld gemeente en zorgverzekeraar)", "partnerschap": "partnerschap met bestaande aanbieders",
-    "competitie": "competitie", "hoofdaannemer": "hoofdaannemer", "solidariteit": "solidariteit", "profijt": "profijt",
-    "tussenvorm": "tussenvorm",
+    "inkoper_inkoper": "tussen inkopers (bijvoorbeeld gemeente en zorgverzekeraar)",
+    "partnerschap": "partnerschap met bestaande aanbieders", "competitie": "competitie",
+    "hoofdaannemer": "hoofdaannemer", "solidariteit": "solidariteit", "profijt": "profijt", "tussenvorm": "tussenvorm",
 }
+VERDICT_LABELS = {"gedaald": "waarschijnlijk gedaald", "gestegen": "waarschijnlijk gestegen",
+                  "geen_verschil": "geen aantoonbaar verschil", "onbetrouwbaar": "geen betrouwbare uitspraak",
+                  "te_weinig": "te weinig gegevens"}
+PAYER_LABELS = {"Zvw": "zorgverzekeraar (Zvw)", "Wlz": "zorgkantoor (Wlz)", "Wmo": "gemeente (Wmo)",
+                "Jeugdwet": "gemeente (Jeugdwet)", "Participatiewet": "gemeente (Participatiewet)"}
+
+
+def esc(value) -> str:
+    return html.escape(str(value))
+
+
+def _html(text: str) -> None:
+    display(HTML(text))
+
+
+def table(frame: pd.DataFrame, numeric: set[str] = frozenset(), caption: str = "", markup: set[str] = frozenset()) -> str:
+    """An accessible HTML table: header cells with scope, numbers right-aligned, everything escaped
+    except the ``markup`` columns, which the caller built from escaped parts."""
+    head = "".join(f'<th scope="col"{" class=num" if c in numeric else ""}>{esc(c)}</th>' for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td{" class=num" if c in numeric else ""}>{v if c in markup else esc(v)}</td>'
+                         for c, v in row.items()) + "</tr>"
+        for _, row in frame.iterrows()
+    )
+    title = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def figure(fig: plt.Figure, alt: str, caption: str = "") -> None:
+    """Show a figure as an embedded PNG with Dutch alt text (the report needs no outside file)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    text = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    _html(f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}">{text}</figure>')
+
+
+# --- cover and summary ----------------------------------------------------------------------------
+
+
+def cover(study: Study) -> None:
+    params = study.params
+    region = study.units.loc[study.units.region == params.region, "region_name"]
+    starts = sorted(study.treated_starts.values(), key=lambda p: p.start_time)
+    last = max(study.panel.period.unique(), key=lambda p: parse_period(p).end_time)
+    banner = ('<p class="demo-banner">DEMO: dit rapport gebruikt verzonnen gegevens over verzonnen gemeenten. '
+              "De cijfers zeggen niets over een bestaand initiatief.</p>") if params.demo else ""
+    spread = f" (gespreide start tot {esc(starts[-1])})" if starts[-1] != starts[0] else ""
+    _html(
+        f"{banner}<h1>{esc(params.name)}</h1>"
+        f'<p class="subtitle">Evaluatierapport voor de stuurgroep</p><ul class="facts">'
+        f"<li><strong>Regio:</strong> {esc(region.iloc[0] if len(region) else params.region)}</li>"
+        f"<li><strong>Partners:</strong> {esc(', '.join(p.name for p in params.partners))}</li>"
+        f"<li><strong>Looptijd:</strong> vanaf {esc(starts[0])}{spread}</li>"
+        f"<li><strong>Gegevens tot en met:</strong> {esc(last)}</li>"
+        f"<li><strong>Rapport gemaakt op:</strong> {dutch_date(datetime.now())}</li></ul>"
+        f"{TOC_PLACEHOLDER}"
+    )
+
+
+def process_messages(process: ProcessEvaluation | None) -> list[str]:
+    """Up to two key messages from the process evaluation."""
+    if process is None or process.consensus.empty:
+        return []
+    last = process.waves[-1]
+    latest = process.consensus[(process.consensus.wave == last) & ~process.consensus.suppressed]
+    lines = []
+    if not latest.empty:
+        best = latest.sort_values("median").iloc[-1]
+        worst = latest.sort_values("median").iloc[0]
+        lines.append(f"De partners vinden de samenwerking in {last} het verst op "
+                     f"'{lower_first(best.dimension_label)}' en het minst ver op '{lower_first(worst.dimension_label)}'.")
+        split = latest[latest.agreement == "split"]
+        if len(split):
+            lines.append(f"Over {len(split)} van de {len(latest)} onderwerpen van de zelfevaluatie verschillen de "
+                         "partners sterk van mening; dat verschil is zelf een gespreksonderwerp voor de stuurgroep.")
+    return lines
+
+
+def summary(study: Study, evaluations: list[IndicatorEvaluation], process: ProcessEvaluation | None) -> None:
+    messages = key_messages(evaluations, process_messages(process))
+    items = "".join(f"<li>{esc(m)}</li>" for m in messages)
+    coverage = []
+    for domain, label in DOMAIN_LABELS.items():
+        related = [e for e in evaluations if domain in e.indicator.domains]
+        if not related:
+            status = "niet gemeten"
+        elif any(e.verdict in ("gedaald", "gestegen") for e in related):
+            status = "effect aangetoond voor " + ", ".join(lower_first(e.indicator.label) for e in related
+                                                           if e.verdict in ("gedaald", "gestegen"))
+        else:
+            status = "gemeten, geen effect aangetoond"
+        coverage.append({"Doel (Quintuple Aim)": label, "Indicatoren": len(related), "Wat zegt het bewijs?": status})
+    _html(
+        f"<ol class='messages'>{items}</ol>"
+        "<p class='note'>'Waarschijnlijk' betekent: het verschil is groter dan toeval goed kan verklaren. "
+        "'Geen aantoonbaar verschil' betekent niet dat er geen effect is: het kan te klein zijn om te zien.</p>"
+        f"<h3>Welke doelen dekt het bewijs?</h3>{table(pd.DataFrame(coverage), numeric={'Indicatoren'})}"
+        f"<p>{esc(coverage_sentence(evaluations))}</p>"
+    )
+
+
+# --- the initiative --------------------------------------------------------------------------------
 
 
 def _financing_value(value) -> str:
@@ -61,47 +167,6 @@ def _financing_value(value) -> str:
     return FINANCING_VALUES.get(value, str(value))
 
 
-def esc(value) -> str:
-    return html.escape(str(value))
-
-
-def _table(frame: pd.DataFrame, numeric: set[str] = frozenset()) -> str:
-    head = "".join(f'<th scope="col"{" class=num" if c in numeric else ""}>{esc(c)}</th>' for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f'<td{" class=num" if c in numeric else ""}>{esc(v)}</td>' for c, v in row.items()) + "</tr>"
-        for _, row in frame.iterrows()
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def figure(fig: plt.Figure, alt: str, caption: str = "") -> None:
-    """Show a figure as an embedded PNG with Dutch alt text (the report needs no outside file)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    text = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    display(HTML(f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}">{text}</figure>'))
-
-
-def cover(study: Study) -> None:
-    params = study.params
-    region = study.units.loc[study.units.region == params.region, "region_name"]
-    starts = sorted(study.treated_starts.values(), key=lambda p: p.start_time)
-    last = max(study.panel.period.unique(), key=lambda p: parse_period(p).end_time)
-    banner = ('<div class="demo-banner">DEMO: dit rapport gebruikt verzonnen gegevens over verzonnen gemeenten. '
-              "De cijfers zeggen niets over een bestaand initiatief.</div>") if params.demo else ""
-    display(HTML(
-        f"{banner}<h1>{esc(params.name)}</h1>"
-        f"<p><strong>Evaluatierapport voor de stuurgroep</strong></p><ul>"
-        f"<li>Regio: {esc(region.iloc[0] if len(region) else params.region)}</li>"
-        f"<li>Partners: {esc(', '.join(p.name for p in params.partners))}</li>"
-        f"<li>Looptijd: vanaf {esc(starts[0])}{' (gespreide start tot ' + esc(starts[-1]) + ')' if starts[-1] != starts[0] else ''}"
-        f", gegevens tot en met {esc(last)}</li>"
-        f"<li>Rapport gemaakt op {dutch_date(datetime.now())}</li></ul>"
-    ))
-
-
 def initiative(study: Study) -> None:
     params = study.params
     partners = pd.DataFrame([{"Partner": p.name, "Soort": KIND_LABELS[p.kind], "Domein (wet)": p.domain}
@@ -109,92 +174,318 @@ def initiative(study: Study) -> None:
     financing = [(FINANCING_LABELS[k], _financing_value(v))
                  for k, v in params.financing.model_dump().items() if v not in (None, [], False)]
     units = study.units.set_index("unit_id")
-    treated = pd.DataFrame([{"Gemeente": units.loc[u, "name"], "Code": u, "Start": str(s)}
-                            for u, s in study.treated_starts.items()])
-    display(HTML(
-        f"<p>{esc(params.description)}</p><h3>Partners</h3>{_table(partners)}"
-        f"<h3>Deelnemende gemeenten</h3>{_table(treated)}"
-        + (f"<h3>Financiering</h3>{_table(pd.DataFrame(financing, columns=['Kenmerk', 'Vorm']))}" if financing else "")
-    ))
+    treated = pd.DataFrame([{"Gemeente": units.loc[u, "name"], "Code": u, "Inwoners": number(units.loc[u, "population"], 0),
+                             "Start": str(s)} for u, s in study.treated_starts.items()])
+    _html(
+        f"<p>{esc(params.description)}</p><h3>Partners</h3>{table(partners)}"
+        f"<h3>Deelnemende gemeenten</h3>{table(treated, numeric={'Inwoners'})}"
+        + (f"<h3>Financiering</h3>{table(pd.DataFrame(financing, columns=['Kenmerk', 'Vorm']))}" if financing else "")
+    )
 
 
 def monitoring(evaluations: list[IndicatorEvaluation]) -> None:
-    display(HTML(
-        '<p class="note">Deze grafieken tonen hoe de indicatoren zich ontwikkelden in de deelnemende gemeenten en in de '
-        "vergelijkingsgemeenten (gewogen gemiddelde naar inwonertal). Dit is monitoring: een daling of stijging "
-        "in de grafiek is op zichzelf geen bewijs dat het initiatief werkt. Dat toetst de uitkomstevaluatie hieronder.</p>"
-    ))
+    _html(
+        '<p class="note"><strong>Let op: dit is monitoring, geen bewijs.</strong> De grafieken tonen hoe de indicatoren '
+        "zich ontwikkelden in de deelnemende gemeenten en in de vergelijkingsgemeenten (gemiddelde gewogen naar "
+        "inwonertal). Een daling of stijging in de grafiek zegt op zichzelf niet dat het initiatief werkt; dat "
+        "toetst de uitkomstevaluatie in het volgende hoofdstuk.</p>"
+    )
     for e in evaluations:
         first, last = e.frame.period.min(), e.frame.period.max()
         figure(figures.trend_figure(e.frame, e.indicator),
                alt=f"Lijngrafiek: {e.indicator.label}, gemiddelde van de deelnemende gemeenten en van de "
-                   f"vergelijkingsgemeenten per periode van {first} tot en met {last}; de stippellijn markeert de start.")
+                   f"vergelijkingsgemeenten per periode van {first} tot en met {last}; een stippellijn markeert de start.")
 
 
-def _relative(evaluation: IndicatorEvaluation) -> tuple[float, float, float]:
-    """Effect as % of the counterfactual level of the treated after the start."""
-    result = evaluation.result
-    post = evaluation.frame.loc[evaluation.frame.treated == 1]
-    level = (post.value * post.weight).sum() / post.weight.sum() - result.estimate
-    if not level or not math.isfinite(level):
-        return math.nan, math.nan, math.nan
-    return tuple(100 * v / level for v in (result.estimate, result.ci_low, result.ci_high))
+# --- outcome evaluation ------------------------------------------------------------------------------
 
 
-def summary_rows(evaluations: list[IndicatorEvaluation]) -> pd.DataFrame:
+def overview_rows(evaluations: list[IndicatorEvaluation]) -> pd.DataFrame:
+    """One row per indicator with the headline numbers (also used for the region overview)."""
     rows = []
     for e in evaluations:
-        r = e.result
-        relative = _relative(e) if r else (math.nan,) * 3
-        rows.append({"id": e.id, "label": e.indicator.label, "estimate": r.estimate if r else math.nan,
-                     "ci_low": r.ci_low if r else math.nan, "ci_high": r.ci_high if r else math.nan,
-                     "p_value": r.p_value if r else math.nan, "relative": relative[0],
-                     "relative_low": relative[1], "relative_high": relative[2],
-                     "n_treated": r.n_treated if r else 0, "n_units": r.n_units if r else 0,
-                     "sentence": effect_sentence(e.indicator, r, relative[0]),
-                     "budget_effect": e.is_budget_effect})
+        h = e.headline
+        values = (h.estimate, h.ci_low, h.ci_high, h.p_value) if h else (math.nan,) * 4
+        relative = [h.relative(v) for v in values[:3]] if h else [math.nan] * 3
+        rows.append({"indicator": e.id, "label": e.indicator.label, "estimate": values[0], "ci_low": values[1],
+                     "ci_high": values[2], "p_value": values[3], "relative": relative[0],
+                     "relative_low": min(relative[1:]), "relative_high": max(relative[1:]),
+                     "verdict": e.verdict, "budget_effect": e.is_budget_effect,
+                     "n_treated": h.n_treated if h else 0, "n_control": h.n_control if h else 0,
+                     "sentence": effect_sentence(e)})
     return pd.DataFrame(rows)
 
 
 def effects(evaluations: list[IndicatorEvaluation], confidence_level: float) -> None:
-    rows = summary_rows(evaluations)
+    rows = overview_rows(evaluations)
     level = number(100 * confidence_level, 0)
-    table = pd.DataFrame({
+    overview = pd.DataFrame({
         "Indicator": rows.label + rows.budget_effect.map({True: " (budgeteffect)", False: ""}),
         "Effect": rows.estimate.map(signed),
         f"{level}%-onzekerheidsmarge": [f"{signed(a)} tot {signed(b)}" for a, b in zip(rows.ci_low, rows.ci_high)],
-        "Effect (%)": rows.relative.map(signed),
-        "p-waarde": rows.p_value.map(p_value),
-        "Gemeenten (deelnemend / vergelijking)": [f"{t} / {n - t}" for t, n in zip(rows.n_treated, rows.n_units)],
-        "Wat betekent dit?": rows.sentence,
+        "Effect (%)": rows.relative.map(lambda v: signed(v, 0)),
+        "Conclusie": rows.verdict.map(VERDICT_LABELS),
     })
-    display(HTML(_table(table, numeric={"Effect", "Effect (%)", "p-waarde"})))
+    _html("<p>Het effect is het verschil tussen wat er na de start gebeurde in de deelnemende gemeenten en wat er "
+          "volgens de vergelijkingsgemeenten zonder het initiatief zou zijn gebeurd. De onzekerheidsmarge geeft aan "
+          "tussen welke waarden het werkelijke effect waarschijnlijk ligt.</p>"
+          + table(overview, numeric={"Effect", "Effect (%)"}, caption="Effecten per indicator"))
     shown = rows.dropna(subset=["relative"])
     if not shown.empty:
         figure(figures.effects_figure(shown),
-               alt="Puntgrafiek met per indicator het geschatte effect in procenten met de onzekerheidsmarge; "
-                   "een marge die de nullijn raakt betekent geen aantoonbaar effect.",
-               caption="Effect per indicator in procenten van de verwachte waarde zonder initiatief, met onzekerheidsmarge.")
+               alt="Puntgrafiek met per indicator het geschatte effect in procenten van de verwachte waarde, met "
+                   "de onzekerheidsmarge als lijn; een marge die de nullijn raakt betekent geen aantoonbaar effect.",
+               caption="Effect per indicator in procenten van de verwachte waarde zonder initiatief.")
     for e in evaluations:
-        messages = list(e.notes) + (list(e.result.warnings) if e.result else [f"Geen schatting mogelijk: {e.error}"])
-        if messages:
-            display(HTML(f"<h4>{esc(e.indicator.label)}</h4>" + "".join(f'<p class="warning">{esc(m)}</p>' for m in messages)))
+        _indicator_section(e, level)
+
+
+def _indicator_section(e: IndicatorEvaluation, level: str) -> None:
+    parts = [f"<h3>{esc(e.indicator.label)}</h3><p><strong>{esc(effect_sentence(e))}</strong></p>"]
+    if e.headline:
+        h = e.headline
+        parts.append(f"<p class='note'>Methode: {esc(h.method)}. {esc(h.inference)} Deelnemende gemeenten: "
+                     f"{h.n_treated}; vergelijkingsgemeenten: {h.n_control}.</p>")
+    parts += [f'<p class="warning">{esc(n)}</p>' for n in e.notes]
+    _html("".join(parts))
+    if e.event_study is not None and not e.event_study.empty:
+        figure(figures.event_study_figure(e.event_study, e.indicator),
+               alt=f"Puntgrafiek van het verschil tussen deelnemende en vergelijkingsgemeenten voor "
+                   f"{lower_first(e.indicator.label)}, per periode voor en na de start, met {level}%-marges; "
+                   "punten voor de start rond nul ondersteunen de vergelijking.",
+               caption="Verschil per periode ten opzichte van de start (periode 0 = eerste periode met het initiatief; "
+                       "periode −1 is het ijkpunt). Voor de start horen de punten rond nul te liggen.")
+
+
+def _area_population(e: IndicatorEvaluation) -> float:
+    last = e.frame[e.frame.group == 1].sort_values("time").groupby("unit_id").weight.last()
+    return float(last.sum())
+
+
+def money(evaluations: list[IndicatorEvaluation]) -> None:
+    """Who pays, who saves: effects in euros per year and cumulatively, by payer."""
+    rows = []
+    for e in evaluations:
+        h, indicator = e.headline, e.indicator
+        if h is None or e.verdict in ("te_weinig", "onbetrouwbaar") or indicator.law not in PAYER_LABELS:
+            continue
+        if indicator.unit == "euro":
+            rate_per, price = 1.0, 1.0
+        elif indicator.unit == "aantal" and indicator.euro_per_unit:
+            rate_per, price = 1000.0, indicator.euro_per_unit
+        else:
+            continue
+        per_year = 4 if indicator.frequency == "kwartaal" else 1
+        yearly = _Scaled(h.estimate * per_year, h.ci_low * per_year, h.ci_high * per_year)
+        years = h.post_periods / per_year
+        translation = translate_effect(yearly, observed_level=(h.counterfactual + h.estimate) * per_year,
+                                       population=_area_population(e), rate_per=rate_per, euros_per_unit=price,
+                                       years=years).table.set_index("measure")
+        euros = translation.loc["euro per jaar"]
+        shown = e.verdict in ("gedaald", "gestegen")
+        rows.append({
+            "Indicator": indicator.label + (" (budgeteffect)" if e.is_budget_effect else ""),
+            "Betaler": PAYER_LABELS[indicator.law],
+            "Per jaar": euro(-euros.estimate) if shown else "niet aangetoond",
+            "Marge per jaar": f"{euro(-euros.ci_high)} tot {euro(-euros.ci_low)}",
+            f"Totaal over {number(years, 0)} jaar": euro(-euros.estimate * years) if shown else "niet aangetoond",
+        })
+    if not rows:
+        _html("<p>Voor geen van de indicatoren is een bedrag in euro's te geven.</p>")
+        return
+    _html("<p>Besparingen staan als positief bedrag, extra kosten als negatief bedrag, voor alle deelnemende gemeenten "
+          "samen. Bedragen komen alleen in de kolommen 'per jaar' en 'totaal' als het effect is aangetoond. De "
+          "indicatoren overlappen (ziekenhuisopnames zitten ook in de kosten van medisch-specialistische zorg): "
+          "tel de bedragen niet op.</p>"
+          + table(pd.DataFrame(rows), numeric={"Per jaar"}, caption="Wie betaalt, wie bespaart"))
+
+
+class _Scaled:
+    """An effect rescaled to a year, in the shape translate_effect reads."""
+
+    def __init__(self, estimate: float, ci_low: float, ci_high: float):
+        self.estimate, self.ci_low, self.ci_high = estimate, ci_low, ci_high
+
+
+def per_municipality(per_unit: pd.DataFrame, evaluations: list[IndicatorEvaluation]) -> None:
+    if per_unit.empty:
+        _html("<p>Een uitsplitsing per gemeente is bij dit ontwerp niet mogelijk.</p>")
+        return
+    labels = {e.id: e.indicator.label for e in evaluations}
+    verdict = per_unit.apply(lambda r: "waarschijnlijk gedaald" if r.ci_high < 0 else "waarschijnlijk gestegen"
+                             if r.ci_low > 0 else "geen aantoonbaar verschil", axis=1)
+    frame = pd.DataFrame({"Gemeente": per_unit.name, "Indicator": per_unit.indicator.map(labels),
+                          "Effect": per_unit.estimate.map(signed),
+                          "Onzekerheidsmarge": [f"{signed(a)} tot {signed(b)}" for a, b in zip(per_unit.ci_low, per_unit.ci_high)],
+                          "Conclusie": verdict}).sort_values(["Gemeente", "Indicator"])
+    _html("<p>Elke gemeenteraad wil weten wat het initiatief in de eigen gemeente deed. Per gemeente vergelijken we "
+          "met dezelfde vergelijkingsgemeenten; de onzekerheid is per gemeente groter dan voor alle gemeenten samen "
+          "(randomisatie-inferentie met één deelnemende gemeente).</p>" + table(frame, numeric={"Effect"}))
+
+
+# --- process evaluation ------------------------------------------------------------------------------
+
+
+def load_process(study: Study) -> ProcessEvaluation | None:
+    settings = study.params.process
+    if settings is None or not (settings.responses or settings.interviews):
+        return None
+    resolve = study.initiative.resolve
+    return evaluate_process(
+        responses=resolve(settings.responses) if settings.responses else None,
+        interviews=resolve(settings.interviews) if settings.interviews else None,
+        instruments=settings.instruments, column_mapping=settings.column_mapping or None,
+        codebook=settings.codebook, min_group_size=settings.min_group_size,
+        show_organisation_names=settings.show_organisation_names,
+        organisation_names=[p.name for p in study.params.partners],
+    )
+
+
+def process(pe: ProcessEvaluation | None) -> None:
+    if pe is None:
+        _html("<p>Voor dit initiatief zijn geen vragenlijsten of interviews aangeleverd.</p>")
+        return
+    respondents = pe.responses.data.groupby("wave").size() if pe.responses is not None else pd.Series(dtype=int)
+    counts = ", ".join(f"{n} in {w}" for w, n in respondents.items())
+    _html(f"<p>Partners vulden vragenlijsten in ({esc(counts)} antwoorden) en er zijn interviews gehouden. "
+          "Groepen met minder dan "
+          f"{pe.min_group_size} personen tonen we niet ('n &lt; {pe.min_group_size}'), zodat niemand herkenbaar is.</p>")
+    figs = pe.figures()
+    consensus = pe.table("consensus")
+    if not consensus.empty:
+        _html("<h3>Hoe ver is de samenwerking volgens de partners?</h3>"
+              "<p>Elke partner gaf per onderwerp een score van 0 (nog niet begonnen) tot 5 (volledig ingebed). We tonen "
+              "de mediaan en of de partners het eens zijn: als vier of meer scores buiten de band van drie punten rond "
+              "de mediaan vallen, zijn de partners verdeeld.</p>" + table(consensus))
+    for name, fig in figs.items():
+        figure(fig, alt=_process_alt(name), caption=_process_caption(name))
+    phase = pe.table("phase")
+    if not phase.empty:
+        _html("<h3>In welke fase zit de samenwerking?</h3>" + table(phase))
+    change = pe.wave_change
+    if not change.empty:
+        shown = pe.table("wave_change")
+        _html("<h3>Verandering tussen metingen</h3><p>Gepaard waar dezelfde personen beide keren antwoordden.</p>"
+              + table(shown))
+    differences = pe.table("perspective_differences")
+    if not differences.empty:
+        _html("<h3>Verschillen tussen partners</h3><p>Hoe ver de perspectieven uit elkaar liggen is een bevinding op "
+              "zich: waar gemeente en aanbieders het anders zien, ligt een gesprek voor de stuurgroep.</p>"
+              + table(differences))
+    if not pe.quotes.empty:
+        quotes = "".join(f"<blockquote><p>{esc(q.quote)}</p><footer>{esc(q.perspective_label)}, {esc(q.wave)} "
+                         f"({esc(q.type_label)}: {esc(lower_first(q.code_label))})</footer></blockquote>"
+                         for q in pe.quotes.itertuples())
+        _html("<h3>Wat zeggen de partners?</h3><p>Geselecteerde, geanonimiseerde citaten uit de interviews.</p>" + quotes)
+    for warning in pe.warnings:
+        _html(f'<p class="note">{esc(warning)}</p>')
+
+
+def _process_alt(name: str) -> str:
+    kind = name.split("_")[0]
+    return {"radar": "Radardiagram met de gemiddelde score per onderwerp, één lijn per meting.",
+            "heatmap": "Kleurentabel met de gemiddelde score per onderwerp (rijen) en per perspectief (kolommen).",
+            "likert": "Gestapelde staven met de verdeling van de antwoorden per stelling.",
+            "fase": "Grafiek met de bereikte fase van de samenwerking per meting."}.get(kind, "Figuur van de procesevaluatie.")
+
+
+def _process_caption(name: str) -> str:
+    return {"radar": "Scores per onderwerp en meting.", "heatmap": "Scores per perspectief in de laatste meting.",
+            "likert": "Verdeling van de antwoorden in de laatste meting.",
+            "fase": "Bereikte fase per meting."}.get(name.split("_")[0], "")
+
+
+# --- coherence and lessons ---------------------------------------------------------------------------
+
+
+def coherence(evaluations: list[IndicatorEvaluation], pe: ProcessEvaluation | None) -> None:
+    shown = [e for e in evaluations if e.verdict in ("gedaald", "gestegen")]
+    good_direction = [e for e in shown if (e.indicator.direction == "lager_beter") == (e.verdict == "gedaald")
+                      and e.indicator.direction != "ambigu" and not e.is_budget_effect]
+    lines_right = []
+    if pe is not None and not pe.consensus.empty:
+        last = pe.waves[-1]
+        latest = pe.consensus[(pe.consensus.wave == last) & ~pe.consensus.suppressed]
+        low = latest[latest["median"] <= 2].dimension_label.tolist()
+        split = latest[latest.agreement == "split"].dimension_label.tolist()
+        if low:
+            lines_right.append(f"Onderwerpen waarop de samenwerking nog aan het begin staat: {', '.join(low)}.")
+        if split:
+            lines_right.append(f"Onderwerpen waarover de partners verdeeld zijn: {', '.join(split)}.")
+        if not low and not split:
+            lines_right.append("De partners zijn het overwegend eens en zien de samenwerking op alle onderwerpen in ontwikkeling.")
+    else:
+        lines_right.append("Zonder procesgegevens is deze vraag niet te beantwoorden.")
+    lines_good = [f"{len(good_direction)} van de {len(evaluations)} indicatoren bewegen aantoonbaar in de gewenste richting."]
+    if len(shown) > len(good_direction):
+        lines_good.append("Bij de overige aangetoonde effecten is de richting niet vanzelf gunstig (of het is een "
+                          "budgeteffect); bespreek of dat de bedoeling was.")
+    lines_good.append(coverage_sentence(evaluations))
+    _html("<p>Proces en uitkomst horen bij elkaar: een samenwerking die nog aan het begin staat, laat zelden al "
+          "effecten zien, en effecten zonder gedragen samenwerking houden zelden stand.</p>"
+          "<h3>Doen we het goed?</h3><p class='note'>Werkt de samenwerking zoals bedoeld?</p><ul>"
+          + "".join(f"<li>{esc(line)}</li>" for line in lines_right) + "</ul>"
+          "<h3>Doen we het goede?</h3><p class='note'>Bereiken we de doelen waarvoor we samenwerken?</p><ul>"
+          + "".join(f"<li>{esc(line)}</li>" for line in lines_good) + "</ul>")
+
+
+# --- methods ---------------------------------------------------------------------------------------------
 
 
 def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> None:
-    files = pd.DataFrame([{"Rol": f.role, "Bestand": f.path, "SHA-256": f.sha256[:16] + "…"} for f in study.data_files])
+    files = pd.DataFrame([{"Rol": f.role, "Bestand": f.path, "SHA-256": f.sha256} for f in study.data_files])
     level = number(100 * study.params.report.confidence_level, 0)
     params_text = yaml.safe_dump(study.params.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
-    display(HTML(
-        "<p>Ontwerp: verschil-in-verschillen (difference-in-differences). Per indicator vergelijken we de verandering "
-        "in de deelnemende gemeenten met de verandering in vergelijkingsgemeenten die niet meedoen, met vaste effecten "
-        "per gemeente en per periode (two-way fixed effects, geschat met linearmodels PanelOLS), gewogen naar "
-        f"inwonertal. De onzekerheidsmarge is een {level}%-betrouwbaarheidsinterval met standaardfouten die per gemeente "
-        "zijn geclusterd. De belangrijkste aanname: zonder het initiatief had de indicator in de deelnemende gemeenten "
-        "zich gemiddeld net zo ontwikkeld als in de vergelijkingsgemeenten (parallelle trends).</p>"
-        f"<p>Vergelijkingsgemeenten: {len(study.control_units)} gemeenten die niet aan dit of een ander initiatief "
-        "deelnemen.</p>"
-        f"<h3>Gegevensbronnen</h3>{_table(files)}"
+    methods_used = sorted({e.headline.method for e in evaluations if e.headline})
+    _html(
+        "<h3>Ontwerp</h3><p>Verschil-in-verschillen (difference-in-differences): per indicator vergelijken we de "
+        "verandering in de deelnemende gemeenten met de verandering in vergelijkingsgemeenten die niet meedoen. "
+        f"Gebruikte methoden: {esc('; '.join(methods_used))}. Gemeenten wegen mee naar inwonertal. De "
+        f"onzekerheidsmarge is een {level}%-betrouwbaarheidsinterval.</p>"
+        "<h3>Aannames</h3><ul><li>Parallelle trends: zonder het initiatief had de indicator zich in de deelnemende "
+        "gemeenten gemiddeld net zo ontwikkeld als in de vergelijkingsgemeenten. We toetsen dit met een placebotoets "
+        "(een nep-start enkele perioden voor de echte start, alleen op gegevens van voor de start) en tonen het "
+        "verloop per periode.</li><li>Geen uitstraling naar de vergelijkingsgemeenten en geen andere verandering die "
+        "alleen de deelnemende gemeenten trof.</li></ul>"
+        "<h3>Keuze van de inferentie</h3><p>Met minder dan 10 deelnemende gemeenten zijn gewone geclusterde "
+        "standaardfouten te optimistisch. Dan gebruiken we randomisatie-inferentie: we wijzen de deelname "
+        "vele keren willekeurig toe aan andere gemeenten en kijken hoe uitzonderlijk het echte effect is. Bij een "
+        "gespreide start gebruiken we de methode van Callaway &amp; Sant'Anna, omdat de gewone methode dan vertekend "
+        "kan zijn.</p>"
+        f"<h3>Vergelijkingsgemeenten</h3><p>{len(study.control_units)} gemeenten die niet aan dit of een ander "
+        "initiatief deelnemen.</p>"
+        f"<h3>Gegevensbronnen</h3>{table(files)}"
+        "<h3>Beperkingen</h3><ul><li>De evaluatie meet alleen de gekozen indicatoren; wat niet gemeten is, kan "
+        "ook veranderd zijn.</li><li>Effecten van preventie komen vaak pas na jaren; een korte periode na de start "
+        "kan ze missen.</li><li>Procesgegevens zijn zelfrapportage van de partners.</li></ul>"
         f"<p>Gemaakt met evaluatie versie {esc(__version__)}.</p>"
         f"<details><summary>Parameters van deze evaluatie</summary><pre>{esc(params_text)}</pre></details>"
-    ))
+    )
+
+
+def appendix(evaluations: list[IndicatorEvaluation], confidence_level: float) -> None:
+    rows = overview_rows(evaluations)
+    frame = pd.DataFrame({
+        "Indicator": rows.label, "Schatting": rows.estimate.map(lambda v: number(v, 3)),
+        "Ondergrens": rows.ci_low.map(lambda v: number(v, 3)), "Bovengrens": rows.ci_high.map(lambda v: number(v, 3)),
+        "p-waarde": rows.p_value.map(p_value), "Deelnemend": rows.n_treated, "Vergelijking": rows.n_control,
+    })
+    _html(table(frame, numeric={"Schatting", "Ondergrens", "Bovengrens", "p-waarde", "Deelnemend", "Vergelijking"},
+                caption=f"Schattingen met {number(100 * confidence_level, 0)}%-betrouwbaarheidsinterval"))
+
+
+def save_summary(study: Study, evaluations: list[IndicatorEvaluation], pe: ProcessEvaluation | None,
+                 path: str | None) -> None:
+    """Store the headline results (aggregates only, no microdata) for the region overview."""
+    if not path:
+        return
+    maturity = []
+    if pe is not None and not pe.consensus.empty:
+        latest = pe.consensus[(pe.consensus.wave == pe.waves[-1]) & ~pe.consensus.suppressed]
+        maturity = [{"dimension": r.dimension_label, "median": float(r.median), "agreement": r.agreement}
+                    for r in latest.itertuples()]
+    rows = overview_rows(evaluations).drop(columns=["sentence"])
+    summary = {"initiative": study.params.id, "name": study.params.name, "region": study.params.region,
+               "demo": study.params.demo, "n_treated": len(study.treated_starts),
+               "effects": json.loads(rows.to_json(orient="records")), "maturity": maturity}
+    write_atomic(Path(path), json.dumps(summary, ensure_ascii=False, indent=1))

@@ -1,0 +1,83 @@
+"""Dutch sentences and formats: the wording follows sign, size and interval, and never overclaims."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from evaluatie.evaluation import Headline, IndicatorEvaluation
+from evaluatie.params import Indicator, IndicatorChoice
+from evaluatie.report.formats import euro, number, p_value, percent, signed
+from evaluatie.report.render import dutch_date
+from evaluatie.report.text import coverage_sentence, effect_sentence, key_messages
+
+ADMISSIONS = Indicator(label="Ziekenhuisopnames per 1.000 inwoners", unit="aantal", per="1.000 inwoners",
+                       frequency="jaar", direction="lager_beter", domains=["kosten", "gezondheid"], law="Zvw",
+                       source="test")
+
+
+def evaluation(estimate, low, high, verdict, steered=False, counterfactual=100.0, indicator=ADMISSIONS):
+    headline = Headline(estimate, low, high, 0.01, "twfe", "cluster", 8, 80, counterfactual, 7)
+    return IndicatorEvaluation("ziekenhuisopnames", IndicatorChoice(id="ziekenhuisopnames", steered=steered),
+                               indicator, pd.DataFrame(), headline, None, 0.5, verdict, (), False)
+
+
+def test_clear_decrease_states_size_share_and_interval():
+    text = effect_sentence(evaluation(-7.9, -9.3, -6.5, "gedaald"))
+    assert "waarschijnlijk gedaald door het initiatief" in text
+    assert "7,9 per 1.000 inwoners minder" in text
+    assert "8%" in text and "−9,3 tot −6,5" in text
+
+
+def test_increase_uses_the_word_for_more():
+    text = effect_sentence(evaluation(17.9, 7.5, 28.0, "gestegen", counterfactual=220.0))
+    assert "waarschijnlijk gestegen" in text and "meer" in text and "+7,5 tot +28,0" in text
+
+
+@pytest.mark.parametrize("low, high", [(-3.0, 1.0), (-0.1, 5.0), (0.0, 2.0)])
+def test_interval_with_zero_never_claims_an_effect(low, high):
+    text = effect_sentence(evaluation((low + high) / 2, low, high, "geen_verschil"))
+    assert "geen aantoonbaar verschil" in text
+    assert "waarschijnlijk" not in text
+
+
+def test_failed_diagnostics_say_too_little_or_unreliable():
+    assert effect_sentence(evaluation(-5, -7, -3, "te_weinig")).startswith("Te weinig gegevens om iets te zeggen")
+    unreliable = effect_sentence(evaluation(13.8, 12.3, 15.3, "onbetrouwbaar"))
+    assert "geen betrouwbare uitspraak" in unreliable and "waarschijnlijk" not in unreliable
+
+
+def test_budget_effect_is_named_as_such():
+    text = effect_sentence(evaluation(-56.9, -65.6, -48.1, "gedaald", steered=True))
+    assert "budgeteffect" in text and "door het initiatief" not in text
+
+
+def test_key_messages_between_three_and_six_and_honest():
+    evaluations = [evaluation(-7.9, -9.3, -6.5, "gedaald"), evaluation(0.1, -1, 1.2, "geen_verschil"),
+                   evaluation(3, 1, 5, "onbetrouwbaar")]
+    messages = key_messages(evaluations, ["Proces."])
+    assert 3 <= len(messages) <= 6
+    assert sum("waarschijnlijk" in m for m in messages) == 1
+    assert any("zeggen de gegevens niets betrouwbaars" in m for m in messages)
+
+
+def test_coverage_names_the_missing_quintuple_aim_domains():
+    text = coverage_sentence([evaluation(-7.9, -9.3, -6.5, "gedaald")])
+    assert "kosten per inwoner" in text and "werkplezier van professionals" in text.split("over", 2)[-1]
+
+
+def test_dutch_number_formats():
+    assert number(1234.5) == "1.234,5"
+    assert number(-1234567.891, 2) == "-1.234.567,89"
+    assert signed(-2.0) == "−2,0" and signed(1.5) == "+1,5" and signed(0.0) == "0,0"
+    assert euro(1234) == "€ 1.234" and percent(12.5) == "12,5%"
+    assert p_value(0.0004) == "< 0,001" and p_value(0.0312) == "0,031"
+    assert number(math.nan) == "–"
+
+
+def test_dutch_dates():
+    assert dutch_date(datetime(2025, 3, 3)) == "3 maart 2025"
+    assert dutch_date(datetime(2024, 12, 31)) == "31 december 2024"
