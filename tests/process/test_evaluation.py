@@ -198,3 +198,12 @@ def test_instruments_without_answers_are_left_out(verdeeld, tmp_path):
     pe = evaluate_process(responses=path)
     assert pe.phase.empty
     assert set(pe.figures()) == {"radar_scirocco", "heatmap_scirocco", "likert_scirocco"}
+
+
+def test_warning_when_wave_labels_do_not_sort_in_time(tmp_path):
+    rows = [{"respondent_id": f"r{i}", "perspective": "professional", "wave": wave, "date": date, "sci_sturing": 2}
+            for i in range(5) for wave, date in (("voormeting", "2021-03-01"), ("nameting", "2023-03-01"))]
+    path = tmp_path / "labels.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    pe = evaluate_process(responses=path, instruments=["scirocco"])
+    assert any("De metingen worden op naam geordend (nameting, voormeting)" in w for w in pe.warnings)

@@ -169,6 +169,11 @@ def _warnings(responses: Responses | None, result: dict, min_group_size: int) ->
             notes.append(f"Meting {wave} heeft maar {n} respondenten; uitkomsten zijn onzeker.")
     if len(counts) < 2:
         notes.append("Er is maar één meting; verandering in de tijd kan niet worden bepaald.")
+    by_date = responses.data.groupby("wave")["date"].median().dropna().sort_values().index.tolist()
+    if by_date != sorted(by_date):
+        notes.append(f"De metingen worden op naam geordend ({', '.join(map(str, sorted(by_date)))}), maar de "
+                     "datums geven een andere volgorde. Gebruik jaartallen of namen die in de tijd goed "
+                     "sorteren (zoals T0, T1).")
     small = responses.data.groupby(["wave", "perspective"]).size()
     for (wave, perspective), n in small[small < min_group_size].items():
         notes.append(f"{perspective_label(perspective)} in meting {wave}: minder dan {min_group_size} "
