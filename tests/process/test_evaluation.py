@@ -93,6 +93,8 @@ def test_entry_point_tables(verdeeld):
     assert total == len(interviews)
     shown = pe.table("consensus")
     assert "Overeenstemming" in shown.columns and "Dimensie" in shown.columns
+    phases = pe.table("phase")
+    assert phases["Mijlpalen gehaald per fase"].str.fullmatch(r"(fase \d: \d+%(; )?){4}").all()
 
 
 def test_quotes_carry_no_names(verdeeld):

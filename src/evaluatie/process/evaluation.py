@@ -105,6 +105,7 @@ _HEADERS = {
     "instrument": "Instrument", "dimension_label": "Dimensie", "wave": "Meting", "perspective": "Perspectief",
     "n": "n", "mean": "Gemiddelde", "median": "Mediaan", "iqr": "Interkwartielafstand", "alpha": "Cronbachs alfa",
     "agreement_label": "Overeenstemming", "level_label": "Niveau", "phase_label": "Bereikte fase",
+    "phase_shares": "Mijlpalen gehaald per fase",
     "wave_from": "Van meting", "wave_to": "Naar meting", "method": "Methode", "difference": "Verschil",
     "ci_low": "95%-BI onder", "ci_high": "95%-BI boven", "spread": "Spreiding tussen perspectieven",
     "lowest": "Laagste perspectief", "highest": "Hoogste perspectief", "p_value": "p-waarde (Kruskal-Wallis)",
@@ -125,6 +126,9 @@ def display_table(frame: pd.DataFrame, min_group_size: int = 5) -> pd.DataFrame:
     for column in columns:
         if column in ("perspective", "lowest", "highest"):
             out[column] = out[column].map(lambda v: perspective_label(v) if isinstance(v, str) else v)
+        elif column == "phase_shares":
+            out[column] = out[column].map(lambda shares: "; ".join(
+                f"fase {p}: {round(100 * share)}%" for p, share in shares.items()) if isinstance(shares, dict) else "")
         elif column not in ("n", "wave", "wave_from", "wave_to") and pd.api.types.is_float_dtype(frame[column]):
             decimals = 3 if column == "p_value" else 2
             out[column] = frame[column].map(lambda v, d=decimals: "" if pd.isna(v) else fig.dutch_number(v, d))
