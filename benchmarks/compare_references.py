@@ -77,7 +77,7 @@ def compare_wild_bootstrap() -> None:
     simulation noise of about 0.002-0.005 at these p-values)."""
     try:
         import pyfixest as pf
-        import wildboottest  # noqa: F401  (pyfixest needs it for .wildboottest)
+        import wildboottest  # noqa: F401  pyfixest needs it for .wildboottest
     except ImportError:
         print("pyfixest or wildboottest not installed: skipped")
         return
