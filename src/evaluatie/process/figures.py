@@ -123,7 +123,7 @@ def likert_bars(distribution: pd.DataFrame, scale: Scale, title: str, min_group_
     """Diverging stacked bars: disagreement to the left of zero, agreement to the right, neutral split."""
     with mpl.rc_context(STYLE):
         values = list(range(scale.minimum, scale.maximum + 1))
-        colours = DIVERGING.get(len(values)) or sns.color_palette("BrBG", len(values)).as_hex()
+        colours = DIVERGING[len(values)]  # likert (5) and maturity (6) answers
         fig = Figure(figsize=(10, 0.55 * len(distribution) + 2), layout="constrained")
         ax = fig.subplots()
         middle = (len(values) - 1) / 2
