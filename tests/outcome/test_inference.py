@@ -113,3 +113,13 @@ def test_wild_bootstrap_2x2_panel():
 def test_number_of_assignments():
     assert n_assignments(np.array([0, 0, 0, 1, 1])) == 10
     assert n_assignments(np.array([0, 0, 1, 2])) == 12
+
+
+def test_panel_2x2_equals_pooled_2x2_on_a_balanced_panel():
+    df = small_panel(n_units=30, n_treated=10, seed=9)
+    df["post"] = (df["t"] >= 3).astype(int)
+    df["g"] = (df["u"] < 10).astype(int)
+    pooled = estimate_2x2(df, outcome="y", group="g", post="post")
+    panel = estimate_2x2(df, outcome="y", group="g", post="post", unit="u", inference="cluster")
+    assert panel.att == pytest.approx(pooled.att)
+    assert panel.method == "2x2_panel" and panel.n_units == 30 and panel.n_treated == 10

@@ -93,7 +93,7 @@ def estimate_2x2(
     if _COV[analytic] == "clustered":
         cov_kw = {"clusters": pd.Series(pd.factorize(clusters)[0], index=data.index)}
     if unit:
-        idx = pd.MultiIndex.from_arrays([data[unit].to_numpy(), np.arange(len(data))])
+        idx = pd.MultiIndex.from_arrays([data[unit].to_numpy(), data.groupby(unit).cumcount().to_numpy()])
         Xp = X.set_axis(idx)
         model = PanelOLS(pd.Series(y, index=idx), Xp, entity_effects=True,
                          weights=None if w is None else pd.Series(w, index=idx))
