@@ -123,3 +123,23 @@ def test_panel_2x2_equals_pooled_2x2_on_a_balanced_panel():
     panel = estimate_2x2(df, outcome="y", group="g", post="post", unit="u", inference="cluster")
     assert panel.att == pytest.approx(pooled.att)
     assert panel.method == "2x2_panel" and panel.n_units == 30 and panel.n_treated == 10
+
+
+def test_wild_bootstrap_p_value_equals_brute_force_refits():
+    """Restricted wild cluster bootstrap by refitting TWFE on every bootstrap sample gives the same p-value."""
+    df = small_panel(n_units=14, n_treated=4, seed=11, effect=0.4)
+    n_draws = 99
+    wb = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", inference="wild_bootstrap",
+                       n_draws=n_draws, seed=5)
+    fe = pd.get_dummies(df[["u", "t"]].astype(str), drop_first=True, dtype=float).assign(c=1.0).to_numpy()
+    y = df["y"].to_numpy()
+    u = y - fe @ np.linalg.lstsq(fe, y, rcond=None)[0]  # residuals under the null (no effect)
+    v = np.random.default_rng(5).choice([-1.0, 1.0], size=(n_draws, 14))  # 14 clusters: Rademacher
+    obs = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d")
+    t_obs = obs.att / obs.se
+    t_star = []
+    for b in range(n_draws):
+        star = df.assign(y=y - u + u * v[b, df["u"].to_numpy()])
+        r = estimate_twfe(star, outcome="y", unit="u", time="t", treated="d")
+        t_star.append(r.att / r.se)
+    assert wb.p_value == pytest.approx(np.mean(np.abs(t_star) >= abs(t_obs) - 1e-12))
