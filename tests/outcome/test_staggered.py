@@ -104,3 +104,12 @@ def test_covariates_remove_bias_from_trends_that_depend_on_them(staggered_panel)
     assert same.aggregate("simple").att == pytest.approx(plain.att)
     with pytest.raises(ValueError, match="schattingsmethode"):
         estimate_staggered(df, outcome="y", unit="u", time="t", cohort="g", est_method="ipw")
+
+
+def test_balanced_event_time_keeps_cohorts_fixed(staggered_panel):
+    df = staggered_panel(seed=9)  # cohorts 4 and 6 in periods 1..8: cohort 6 has event times up to 2
+    s = estimate_staggered(df, outcome="y", unit="u", time="t", cohort="g")
+    dyn = s.aggregate("dynamic", balance_e=3)
+    assert dyn.table["event_time"].max() == 3
+    only4 = s.att_gt[(s.att_gt["cohort"] == 4) & (s.att_gt["event_time"].between(0, 3))]["att"]
+    assert dyn.att == pytest.approx(only4.mean())

@@ -124,8 +124,13 @@ class StaggeredResult:
     def to_frame(self) -> pd.DataFrame:
         return self.att_gt.assign(outcome=self.outcome, control_group=self.control_group, method=self.method)
 
-    def aggregate(self, kind: str = "simple", min_e: float = -np.inf, max_e: float = np.inf) -> AggregateResult:
-        """Aggregate as R ``did::aggte``: "simple", "group", "dynamic" (event time) or "calendar"."""
+    def aggregate(self, kind: str = "simple", min_e: float = -np.inf, max_e: float = np.inf,
+                  balance_e: int | None = None) -> AggregateResult:
+        """Aggregate as R ``did::aggte``: "simple", "group", "dynamic" (event time) or "calendar".
+
+        ``balance_e`` (dynamic only) keeps the cohorts observed at least that many periods after their start
+        and event times up to it, so the composition of cohorts does not change along the event-time axis.
+        """
         if kind not in AGGREGATIONS:
             raise ValueError(f"Onbekende aggregatie '{kind}'; kies uit {', '.join(AGGREGATIONS)}.")
         gt = self.att_gt
@@ -164,6 +169,10 @@ class StaggeredResult:
             return self._aggregate_result(kind, overall, inf, "cohort", levels, list(zip(ests, infs.T)))
         if kind == "dynamic":
             use = ok & (e >= min_e) & (e <= max_e)
+            if balance_e is not None:
+                last = gt.groupby("cohort")["event_time"].max()
+                use &= gt["cohort"].map(last).to_numpy() >= balance_e
+                use &= e <= balance_e
             levels = sorted(np.unique(e[use]))
             parts = [weighted(use & (e == k)) for k in levels]
             keep = [i for i, k in enumerate(levels) if k >= 0]
