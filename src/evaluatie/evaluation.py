@@ -23,7 +23,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from evaluatie.outcome import estimate_event_study, estimate_staggered, estimate_twfe
+from evaluatie.outcome.diagnostics import check_data, leave_one_out, minimum_detectable_effect, placebo_start
 from evaluatie.params import Indicator, IndicatorChoice
+from evaluatie.report.formats import signed
 from evaluatie.study import Study
 
 PLACEBO_UNRELIABLE = 0.01
@@ -45,6 +47,7 @@ class Headline:
     n_control: int
     counterfactual: float  # expected level of the treated after the start without the initiative
     post_periods: int
+    detectable: float = math.nan  # smallest effect this design finds with 80% power
 
     def relative(self, value: float) -> float:
         """``value`` as % of the counterfactual level."""
@@ -82,17 +85,28 @@ def _counterfactual(frame: pd.DataFrame, estimate: float) -> float:
 
 def _placebo(frame: pd.DataFrame, seed: int) -> float | None:
     """Randomisation p-value of a fake start ``k`` periods early, on pre-start data only."""
-    pre = frame[(frame.group == 0) | (frame.time < frame.cohort)].copy()
     pre_periods = int(frame.loc[frame.group == 1, "cohort"].min()) - int(frame.time.min())
     if pre_periods < 2:
         return None
     shift = max(1, min(3, pre_periods // 2))
-    pre["placebo"] = ((pre.group == 1) & (pre.time >= pre.cohort - shift)).astype(int)
     try:
-        return estimate_twfe(pre, treated="placebo", weights="weight", inference="randomization", seed=seed,
-                             **MODEL).p_value
+        return placebo_start(frame, treated="treated", shift=shift, weights="weight", inference="randomization",
+                             seed=seed, **MODEL).p_value
     except ValueError:
         return None
+
+
+def _leave_one_out_note(frame: pd.DataFrame, headline: Headline) -> str | None:
+    """Does one municipality carry the whole effect? Said only when leaving one out changes the conclusion."""
+    if headline.n_treated < 3:
+        return None
+    table = leave_one_out(frame, treated="treated", weights="weight", **MODEL)
+    excludes_zero = (table.ci_low > 0) | (table.ci_high < 0)
+    if (headline.ci_low > 0 or headline.ci_high < 0) and not excludes_zero.all():
+        return (f"Het effect hangt sterk af van enkele gemeenten: zonder één van de deelnemende gemeenten ligt de "
+                f"schatting tussen {signed(table.estimate.min())} en {signed(table.estimate.max())}, en niet "
+                "elke schatting is dan nog aantoonbaar.")
+    return None
 
 
 def _break_note(indicator: Indicator, frame: pd.DataFrame) -> str | None:
@@ -119,14 +133,15 @@ def _headline(frame: pd.DataFrame, staggered: bool, alpha: float, seed: int) -> 
         headline = Headline(simple.estimate, simple.ci_low, simple.ci_high, simple.p_value,
                             "Callaway & Sant'Anna (gespreide start, vergeleken met gemeenten die nooit meededen)",
                             simple.inference_reason or "Standaardfouten uit de invloedsfunctie, geclusterd per gemeente.",
-                            n_treated, n_control, _counterfactual(frame, simple.estimate), post_periods)
+                            n_treated, n_control, _counterfactual(frame, simple.estimate), post_periods,
+                            minimum_detectable_effect(simple))
         return headline, dynamic.table, tuple(result.warnings) + tuple(simple.warnings)
     result = estimate_twfe(frame, treated="treated", weights="weight", inference="auto", alpha=alpha, seed=seed,
                            **MODEL)
     headline = Headline(result.estimate, result.ci_low, result.ci_high, result.p_value,
                         "Verschil-in-verschillen met vaste effecten per gemeente en per periode (two-way fixed effects)",
                         result.inference_reason, n_treated, n_control,
-                        _counterfactual(frame, result.estimate), post_periods)
+                        _counterfactual(frame, result.estimate), post_periods, minimum_detectable_effect(result))
     events = estimate_event_study(frame, cohort="cohort", weights="weight", alpha=alpha, **MODEL)
     warnings = tuple(w for w in result.warnings if "behandelde eenheden" not in w)
     return headline, events.table, warnings
@@ -156,14 +171,15 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
         return IndicatorEvaluation(choice.id, choice, indicator, frame, None, None, None, "te_weinig",
                                    tuple(notes), staggered)
     notes += warnings
+    notes += check_data(frame, treated="treated", **MODEL)
+    if not staggered:
+        notes += filter(None, [_leave_one_out_note(frame, headline)])
     placebo = _placebo(frame, seed)
-    if placebo is None:
-        notes.append("Er zijn te weinig metingen voor de start om te controleren of de trends vooraf gelijk opliepen.")
-    elif placebo < PLACEBO_UNRELIABLE:
+    if placebo is not None and placebo < PLACEBO_UNRELIABLE:
         notes.append("Al voor de start liepen de deelnemende gemeenten en de vergelijkingsgemeenten duidelijk uiteen "
                      "(placebotoets met een nep-start). Het verschil na de start is daarom niet betrouwbaar aan het "
                      "initiatief toe te schrijven.")
-    elif placebo < PLACEBO_CAUTION:
+    elif placebo is not None and placebo < PLACEBO_CAUTION:
         notes.append("Voor de start liepen de trends niet helemaal gelijk op (placebotoets met een nep-start); lees "
                      "het effect met voorzichtigheid.")
     if not all(math.isfinite(v) for v in (headline.estimate, headline.ci_low, headline.ci_high)):

@@ -81,3 +81,10 @@ def test_dutch_number_formats():
 def test_dutch_dates():
     assert dutch_date(datetime(2025, 3, 3)) == "3 maart 2025"
     assert dutch_date(datetime(2024, 12, 31)) == "31 december 2024"
+
+
+def test_no_difference_says_what_could_not_have_been_seen():
+    headline = Headline(0.1, -1.8, 1.9, 0.9, "twfe", "cluster", 7, 80, 100.0, 6, detectable=2.6)
+    e = IndicatorEvaluation("ziekenhuisopnames", IndicatorChoice(id="ziekenhuisopnames"), ADMISSIONS, pd.DataFrame(),
+                            headline, None, 0.5, "geen_verschil", (), False)
+    assert "kleiner dan ongeveer 2,6 per 1.000 inwoners (3%) was met deze gegevens niet te zien" in effect_sentence(e)

@@ -44,7 +44,13 @@ def effect_sentence(evaluation: IndicatorEvaluation) -> str:
                 "vergelijkingsgemeenten liepen al voor de start uiteen.")
     interval = f"onzekerheidsmarge {signed(headline.ci_low)} tot {signed(headline.ci_high)}"
     if evaluation.verdict == "geen_verschil":
-        return f"{label}: geen aantoonbaar verschil; het effect ligt ergens tussen {signed(headline.ci_low)} en {signed(headline.ci_high)}."
+        text = f"{label}: geen aantoonbaar verschil; het effect ligt ergens tussen {signed(headline.ci_low)} en {signed(headline.ci_high)}."
+        if math.isfinite(headline.detectable):
+            relative = headline.relative(headline.detectable)
+            share = f" ({number(abs(relative), 0)}%)" if math.isfinite(relative) else ""
+            text += (f" Een effect kleiner dan ongeveer {_amount(evaluation, headline.detectable)}{share} was met "
+                     "deze gegevens niet te zien.")
+        return text
     word, more = ("gedaald", "minder") if evaluation.verdict == "gedaald" else ("gestegen", "meer")
     relative = headline.relative(headline.estimate)
     share = f", {number(abs(relative), 0)}%" if math.isfinite(relative) else ""
