@@ -139,6 +139,10 @@ def test_quotes_are_anonymised(segments, codebook):
         ("Mail naar p.jansen@zorg.nl of bel 06-12345678.", "Mail naar [contactgegevens] of bel [contactgegevens]."),
         ("De Wmo en de Zvw in één pot.", "De Wmo en de Zvw in één pot."),
         ("Bij De Linde en in Veldhoven zien ze dat.", "Bij [organisatie] en in [organisatie] zien ze dat."),
+        ("Volgens de Wmo kan dat niet. Met de Gemeente Bergen ook niet.",
+         "Volgens de Wmo kan dat niet. Met de Gemeente Bergen ook niet."),
+        ("Toen belde Bartholomeus van Rijn.", "Toen belde [naam]."),
+        ("Daarna zei Henk-Jan de Graaf het.", "Daarna zei [naam] het."),
     ],
 )
 def test_anonymise(text, expected):

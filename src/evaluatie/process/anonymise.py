@@ -3,10 +3,11 @@
 Quotes go to steering groups and councils, so masking errs on the side of too
 much: a surname-like pattern that is not a person is masked too. Rules, in
 order: organisation names from the list and their short forms (kept only
-when allowed), names given
-explicitly, a title followed by a name (the title stays: 'wethouder [naam]'),
-a known first name with an optional surname, and any capitalised word followed
-by a Dutch surname particle and another capitalised word ('Kees de Groot').
+when allowed), names given explicitly, a title followed by a name (the title
+stays: 'wethouder [naam]'), a known first name with an optional surname, and
+any capitalised word followed by a lower-case Dutch surname particle and
+another capitalised word ('Kees de Groot'), unless the first word is a common
+sentence opener ('Volgens de Wmo') or the last a term of the care system.
 """
 
 from __future__ import annotations
@@ -35,8 +36,15 @@ Esther Judith Hanneke Nicole Marloes Ilse Manon Tanja Kim Jolanda Bianca Astrid 
 """.split())
 
 _TITLE_NAME = re.compile(rf"\b((?i:{_TITLES}))\s+(?:{_CAP}\s+)?{_PARTICLES}*{_CAP}")
-_FIRST_NAME = re.compile(rf"\b(?:{'|'.join(sorted(FIRST_NAMES))})\b{_SURNAME}?")
-_PARTICLE_NAME = re.compile(rf"\b{_CAP}\s+{_PARTICLES}+{_CAP}")
+_FIRST_NAME = re.compile(rf"\b(?:{'|'.join(sorted(FIRST_NAMES))})\b(?:-{_CAP})?{_SURNAME}?")
+# Words that start a sentence before 'de' or 'van' ('Volgens de Wmo'), and capitalised terms of the
+# care system; neither makes a name.
+_NOT_FIRST = ("Dat|Dit|Die|Deze|Het|Een|Voor|Met|Volgens|Bij|Door|Naar|Van|Om|Op|In|Uit|Over|Onder|Tussen|"
+              "Zoals|Als|Want|Maar|En|Of|Ook|Toen|Nu|Daar|Hier|Dan|Wat|Wie|Waar|Hoe|Vanuit|Namens|Binnen|"
+              "Buiten|Na|Sinds|Tot|Tijdens|Zonder|Vanaf|Via|Aan|Ze|We|Wij|Zij|Hij|Ik|Je|Jij|Zo|Toch|Alleen")
+_NOT_LAST = "Wmo|Zvw|Wlz|Jeugdwet|Participatiewet|Gemeente|Zorgverzekeringswet|Wet|Raad|Stuurgroep"
+_PARTICLE_NAME = re.compile(
+    rf"\b(?!(?:{_NOT_FIRST})\b){_CAP}\s+(?:(?:van|de|der|den|ter|ten|te|el|al)\s+)+(?!(?:{_NOT_LAST})\b){_CAP}")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _PHONE = re.compile(r"\b0\d(?:[\s-]?\d){8}\b")
 
