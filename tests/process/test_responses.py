@@ -121,6 +121,14 @@ def test_value_outside_the_scale(tmp_path, mini):
     assert "0 tot en met 5" in message
 
 
+def test_missing_value_codes_count_as_blank(tmp_path, mini):
+    path = tmp_path / "weetniet.csv"
+    _frame().assign(s1=["weet niet", 3, 99], f1a=["ja", "N.v.t.", "ja"]).to_csv(path, index=False)
+    data = read_responses(path, [mini], missing_values=["weet niet", "n.v.t.", 99]).data
+    assert data["s1"].isna().tolist() == [True, False, True]
+    assert data["f1a"].isna().tolist() == [False, True, False]
+
+
 def test_value_outside_the_scale_names_the_export_column(tmp_path, mini):
     message = _error(tmp_path, mini, lambda f: f.drop(columns="s1").assign(vraag_1=[4, 3, 9]),
                      column_mapping={"vraag_1": "s1"})

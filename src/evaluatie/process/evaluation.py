@@ -207,6 +207,7 @@ def evaluate_process(
     person_names: Sequence[str] = (),
     interview_column_mapping: Mapping[str, str] | None = None,
     max_quotes: int = 12,
+    missing_values: Sequence[object] = (),
 ) -> ProcessEvaluation:
     """Run the whole process evaluation for one initiative.
 
@@ -214,7 +215,7 @@ def evaluate_process(
     ``organisation_names`` are masked in quotes unless
     ``show_organisation_names``; the organisations in the questionnaire are
     always added to that list. ``person_names`` adds names the automatic
-    masking might miss.
+    masking might miss. ``missing_values`` count as blank answers ('weet niet', 99).
     """
     if min_group_size < 1:
         raise ValueError("min_group_size moet minstens 1 zijn.")
@@ -223,7 +224,7 @@ def evaluate_process(
     result: dict = {}
     data = None
     if responses is not None:
-        data = _without_free_text(read_responses(responses, loaded, column_mapping))
+        data = _without_free_text(read_responses(responses, loaded, column_mapping, missing_values))
         sources[Path(responses).name] = _hash(responses)
         result["dimension_scores"] = scoring.dimension_scores(data, ("wave",), min_group_size)
         result["dimension_scores_by_perspective"] = scoring.dimension_scores(

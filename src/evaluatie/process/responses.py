@@ -9,7 +9,7 @@ Blank answers stay missing; they are never read as zero.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -150,6 +150,7 @@ def read_responses(
     path: str | Path,
     instruments: list[Instrument] | tuple[Instrument, ...],
     column_mapping: Mapping[str, str | None] | None = None,
+    missing_values: Sequence[object] = (),
 ) -> Responses:
     """Read and validate one questionnaire export.
 
@@ -159,6 +160,8 @@ def read_responses(
     metadata name (Dutch names such as 'perspectief' and 'meting' work too).
     In SPSS files, value labels are used for metadata and for yes/no and
     categorical items; likert and maturity items keep their numeric codes.
+    ``missing_values`` are answers that count as missing, like a blank: for
+    example 'weet niet', 'n.v.t.' or an undeclared SPSS code 99.
     """
     path = Path(path)
     if not path.is_file():
@@ -166,6 +169,7 @@ def read_responses(
     raw, row_offset, value_labels = _read_table(path)
     name = path.name
     mapping = dict(column_mapping or {})
+    missing_answers = {_as_text(value).lower() for value in missing_values}
     items = {item_id: instrument for instrument in instruments for item_id in instrument.items}
     known = list(METADATA) + list(items)
 
@@ -260,12 +264,15 @@ def read_responses(
             continue
         parsed = []
         for index, value in frame[item_id].items():
+            if _as_text(value).lower() in missing_answers:
+                parsed.append(None)
+                continue
             try:
                 parsed.append(scale.parse(value))
             except ValueError as error:
                 parsed.append(None)
                 errors.append(f"{where(index, item_id)}: waarde '{value}' past niet op de schaal; "
-                              f"verwacht {error}.")
+                              f"verwacht {error} (of noem de code in missing_values, zoals 'weet niet' of 99).")
         out[item_id] = pd.Series(parsed, index=frame.index, dtype=float if scale.numeric else object)
     if errors:
         _raise(errors)
