@@ -12,6 +12,7 @@ from evaluatie.process.scoring import (
     categorical_answers,
     consensus_table,
     dimension_scores,
+    holm,
     item_distribution,
     item_scores,
     perspective_differences,
@@ -163,3 +164,12 @@ def test_secondary_suppression_protects_the_margin(responses):
     assert means["suppressed"].all() and means["mean"].isna().all()
     by_perspective = dimension_scores(responses, by=("wave", "perspective"), min_group_size=3)
     assert by_perspective["suppressed"].all()
+
+
+def test_holm_adjustment_by_hand():
+    p = pd.Series([0.01, None, 0.04, 0.03, 0.5])
+    # sorted 0.01, 0.03, 0.04, 0.5 times 4, 3, 2, 1 -> 0.04, 0.09, 0.08 -> 0.09 (monotone), 0.5
+    result = holm(p)
+    assert result[0] == pytest.approx(0.04)
+    assert result[2] == pytest.approx(0.09) and result[3] == pytest.approx(0.09) and result[4] == pytest.approx(0.5)
+    assert math.isnan(result[1])

@@ -109,6 +109,7 @@ _HEADERS = {
     "wave_from": "Van meting", "wave_to": "Naar meting", "method": "Methode", "difference": "Verschil",
     "ci_low": "95%-BI onder", "ci_high": "95%-BI boven", "spread": "Spreiding tussen perspectieven",
     "lowest": "Laagste perspectief", "highest": "Hoogste perspectief", "p_value": "p-waarde (Kruskal-Wallis)",
+    "p_holm": "p-waarde na Holm-correctie",
     "text": "Vraag", "answer_label": "Antwoord", "count": "Aantal", "share": "Aandeel",
     "code_label": "Code", "type_label": "Soort", "segments": "Fragmenten", "documents": "Interviews",
     "perspective_label": "Perspectief", "quote": "Citaat",
@@ -130,7 +131,7 @@ def display_table(frame: pd.DataFrame, min_group_size: int = 5) -> pd.DataFrame:
             out[column] = out[column].map(lambda shares: "; ".join(
                 f"fase {p}: {round(100 * share)}%" for p, share in shares.items()) if isinstance(shares, dict) else "")
         elif column not in ("n", "wave", "wave_from", "wave_to") and pd.api.types.is_float_dtype(frame[column]):
-            decimals = 3 if column == "p_value" else 2
+            decimals = 3 if column in ("p_value", "p_holm") else 2
             out[column] = frame[column].map(lambda v, d=decimals: "" if pd.isna(v) else fig.dutch_number(v, d))
     if "suppressed" in frame.columns:
         hidden = frame["suppressed"].astype(bool)

@@ -264,7 +264,8 @@ def perspective_differences(responses: Responses, min_group_size: int = MIN_GROU
 
     The spread (highest minus lowest perspective mean) uses only perspectives
     with at least ``min_group_size`` respondents; the Kruskal-Wallis p-value
-    tests whether the shown perspectives differ more than chance would make them.
+    tests whether the shown perspectives differ more than chance would make
+    them, ``p_holm`` corrects it for testing all dimensions of an instrument.
     """
     scores = responses.respondent_scores
     shown = _perspective_scores(scores, min_group_size)
@@ -290,7 +291,17 @@ def perspective_differences(responses: Responses, min_group_size: int = MIN_GROU
         rows.append(row)
     columns = ["instrument", "dimension", "wave", "perspectives", "perspectives_suppressed", "lowest",
                "lowest_mean", "highest", "highest_mean", "spread", "p_value"]
-    return _labels(responses, pd.DataFrame(rows, columns=columns))
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["p_holm"] = frame.groupby(["instrument", "wave"])["p_value"].transform(holm)
+    return _labels(responses, frame)
+
+
+def holm(p_values: pd.Series) -> pd.Series:
+    """Holm-adjusted p-values: many dimensions are tested at once, so some would differ by chance."""
+    present = p_values.dropna().sort_values()
+    m = len(present)
+    adjusted = (present * np.arange(m, 0, -1)).cummax().clip(upper=1.0)
+    return adjusted.reindex(p_values.index)
 
 
 def item_distribution(
