@@ -250,14 +250,13 @@ def randomization_inference(problem: InferenceProblem, n_draws: int, seed: int, 
         assignments = (rng.permutation(problem.cluster_label) for _ in range(n_draws))
     betas, cs = [], []
     fixed = None if problem.group_in_design else Residualizer(problem.fe, problem.nuisance, problem.weights, n)
-    obs_beta = None
     chunk = max(1, int(1e7 // max(n, 1)))
     while True:
         batch = list(itertools.islice(assignments, chunk))
         if not batch:
             break
         if fixed is not None:
-            dmat = np.column_stack([problem.d_of(lab) for lab in batch])
+            dmat = problem.paths[np.stack(batch)[:, problem.clusters], problem.tcode].T
             dt = fixed(dmat)
             denom = np.einsum("ij,ij->j", dt, w[:, None] * dt)
             betas.append((dt.T @ (w * problem.y)) / denom)
