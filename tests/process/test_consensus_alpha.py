@@ -37,6 +37,15 @@ def test_median_and_level(ratings, median, level):
     assert c.agreement == "agreement"
 
 
+def test_fractional_ratings_from_averaged_items():
+    # a median a hair below 2.5 through floating point still counts as 2.5 and rounds up
+    assert consensus([2.4999999999999996]).median == 3
+    # median 3: the four 2.5s lie outside band 3-5 but inside 2-4, so there is agreement
+    assert consensus([2.5] * 4 + [3] * 5).agreement == "agreement"
+    # median 5: only band 3-5 exists and the four 2.5s fall outside it
+    assert consensus([2.5] * 4 + [5] * 5).agreement == "split"
+
+
 def test_missing_values_are_ignored_not_zero():
     c = consensus([None, float("nan"), 4, 4, np.nan])
     assert c.n == 2

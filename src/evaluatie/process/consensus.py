@@ -83,6 +83,8 @@ def consensus(ratings: Iterable[float | None], split_threshold: int = SPLIT_THRE
     three consecutive scale points that contains the median; bands stay within
     0-5, so at median 0 only 0-2 counts. A split makes the level "uncertain".
     With no ratings at all the median is None and the level uncertain.
+    Ratings may be fractions (a respondent's mean over several items of one
+    dimension); a band then holds the ratings between its end points.
     """
     values: list[float] = []
     for rating in ratings:
@@ -97,7 +99,7 @@ def consensus(ratings: Iterable[float | None], split_threshold: int = SPLIT_THRE
     if not values:
         return Consensus(median=None, agreement="split", level="uncertain", n=0)
 
-    median = round_half_up(_median(values))
+    median = round_half_up(round(_median(values), 9))  # 2.4999999 from averaged items is 2.5
     lowest_start = max(SCALE_MIN, median - BAND_WIDTH + 1)
     highest_start = min(median, SCALE_MAX - BAND_WIDTH + 1)
     outside_per_band = [
