@@ -143,3 +143,11 @@ def test_wild_bootstrap_p_value_equals_brute_force_refits():
         r = estimate_twfe(star, outcome="y", unit="u", time="t", treated="d")
         t_star.append(r.att / r.se)
     assert wb.p_value == pytest.approx(np.mean(np.abs(t_star) >= abs(t_obs) - 1e-12))
+
+
+def test_few_treated_warning_only_when_clustered_inference_is_shown():
+    df = small_panel(n_units=12, n_treated=3)
+    clustered = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d")
+    auto = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", inference="auto", n_draws=199)
+    assert any("Slechts 3" in w for w in clustered.warnings)
+    assert not any("Slechts 3" in w for w in auto.warnings)

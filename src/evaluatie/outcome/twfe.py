@@ -177,7 +177,7 @@ def estimate_twfe(
     starts = design.data.loc[design.data["d"] != 0].groupby("_u")["_t"].min()
     if starts.nunique() > 1:
         warnings.append(staggered_warning(design))
-    if n_treated < 10:
+    if n_treated < 10 and inference == "cluster":
         warnings.append(
             f"Slechts {n_treated} behandelde eenheden: geclusterde standaardfouten zijn dan vaak te klein. "
             "Kijk ook naar de randomisatie-inferentie of de wild cluster bootstrap."
