@@ -1,0 +1,154 @@
+"""CBS StatLine tables, as the StatLine CSV download or the ``cbsodata`` client give them.
+
+Both shapes hold one row per region and period with one column per measure ("Topic"). Regions
+are codes padded with spaces (``'GM0363    '``, ``WK036301``, ``BU03630000``, ``PV27``) or,
+when the client replaced codes by titles, names; periods are codes (``2019JJ00``, ``2019KW02``,
+``2019MM05``); a secret or unknown cell is ``.`` or empty. CBS has already protected the cells,
+so no further suppression is applied here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from evaluatie.data.geography import LEVELS, match_municipalities, region_code
+from evaluatie.data.panel import DataError
+from evaluatie.data.tables import (
+    ROW, Measure, TextOptions, as_measure, finish_panel, melt_measures, parse_periods, read_any, require_columns,
+)
+
+REGION_COLUMNS = ("RegioS", "WijkenEnBuurten", "Gemeenten", "Gemeentenaam", "Regio's", "Regios")
+PERIOD_COLUMNS = ("Perioden", "Periods")
+
+
+def _read_json(path: Path, display: str) -> pd.DataFrame:
+    """Records as ``json.dump(cbsodata.get_data(table))`` writes them: a list of objects."""
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DataError(f"{display}: not a UTF-8 JSON file as cbsodata.get_data gives ({error})") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DataError(f"{display}: expected a JSON list of records (one object per row), as cbsodata.get_data gives")
+    frame = pd.DataFrame(records)
+    frame[ROW] = np.arange(len(frame)) + 1
+    return frame
+
+
+def _column(frame: pd.DataFrame, given: str | None, candidates: tuple[str, ...], display: str, what: str) -> str:
+    if given:
+        require_columns(frame, display, [given], key=f"{what}_column")
+        return given
+    for name in candidates:
+        if name in frame.columns:
+            return name
+    raise DataError(f"{display}: no {what} column found (looked for {', '.join(candidates)}); "
+                    f"name it with {what}_column")
+
+
+def read_cbs_statline(
+    path: str | Path,
+    indicators: dict[str, str | Measure | dict],
+    *,
+    region_column: str | None = None,
+    period_column: str | None = None,
+    levels: tuple[str, ...] = ("gemeente",),
+    frequency: Literal["jaar", "kwartaal"] | None = None,
+    months: Literal["sum", "mean"] | None = None,
+    municipalities: pd.DataFrame | None = None,
+    options: TextOptions = TextOptions(sep=None),
+    display: str | None = None,
+) -> pd.DataFrame:
+    """A StatLine table (``.csv`` download or ``.json`` from cbsodata) as long panel rows.
+
+    ``indicators`` maps an indicator id of the catalogue to the StatLine column that holds it
+    (or a :class:`Measure` with a numerator and denominator). ``levels`` keeps the region
+    levels wanted (gemeente, wijk, buurt, provincie); rows of other levels are left out.
+    Monthly periods are made quarterly, by ``months='sum'`` for counts (all three months
+    needed) or ``'mean'`` for stocks such as a population. A table that mixes years and quarters
+    needs ``frequency``. Region titles instead of codes are matched to municipality codes
+    through ``municipalities`` (the reference table).
+    """
+    path = Path(path)
+    display = display or path.name
+    if path.suffix.lower() == ".json":
+        if not path.is_file():
+            raise DataError(f"{display}: file not found")
+        frame = _read_json(path, display)
+    else:
+        frame = read_any(path, display, options)
+    measures = {k: as_measure(v) for k, v in indicators.items()}
+    region = _column(frame, region_column, REGION_COLUMNS, display, "region")
+    period = _column(frame, period_column, PERIOD_COLUMNS, display, "period")
+    frame["period"], frame["_frequency"] = parse_periods(frame, period, display)
+    frame["unit_id"] = _region_codes(frame, region, display, municipalities)
+    unknown_levels = set(levels) - set(LEVELS.values())
+    if unknown_levels:
+        raise ValueError(f"unknown region level(s) {sorted(unknown_levels)}; expected {sorted(LEVELS.values())}")
+    frame = frame[frame.unit_id.str[:2].map(LEVELS).isin(levels)]
+    if frame.empty:
+        raise DataError(f"{display}: no rows for region level(s) {', '.join(levels)} in column {region}")
+    frame = _choose_frequency(frame, display, period, frequency, months)
+    long = melt_measures(frame.reset_index(drop=True), ["unit_id", "period", "_frequency"], measures, display, options)
+    if (long._frequency == "maand").any():
+        long = _months_to_quarters(long, months)
+    return finish_panel(long.drop(columns="_frequency"), display)
+
+
+def _region_codes(frame: pd.DataFrame, column: str, display: str, municipalities: pd.DataFrame | None) -> pd.Series:
+    codes = frame[column].map(region_code)
+    if codes.notna().all():
+        return codes
+    names = frame.loc[codes.isna(), column].astype(str).str.strip()
+    looks_coded = names.str.match(r"^[A-Za-z]{2}\d+$")
+    if municipalities is None or looks_coded.any():
+        bad = names[looks_coded] if looks_coded.any() else names
+        examples = ", ".join(f"row {frame.loc[i, ROW]} ({frame.loc[i, column]!r})" for i in bad.index[:5])
+        raise DataError(
+            f"{display}: column {column}: unknown region code in {examples}; expected GM + 4 digits, WK + 6, "
+            f"BU + 8 or PV + 2 (for names instead of codes, give a municipality reference table)"
+        )
+    year = int(frame.period.str[:4].astype(int).max())  # names as they were in the latest period
+    matched = match_municipalities(names[names != "Nederland"], municipalities, year, display)
+    matched["Nederland"] = "NL01"
+    return codes.fillna(frame[column].astype(str).str.strip().map(matched))
+
+
+def _choose_frequency(frame: pd.DataFrame, display: str, column: str, frequency: str | None,
+                      months: str | None) -> pd.DataFrame:
+    present = set(frame._frequency)
+    if "maand" in present and months is None:
+        raise DataError(f"{display}: column {column} has monthly periods (such as 2019MM05); set months: sum "
+                        f"(for counts) or months: mean (for stocks) to make them quarterly")
+    if frequency is not None:
+        wanted = {frequency, "maand"} if frequency == "kwartaal" else {frequency}
+        kept = frame[frame._frequency.isin(wanted)]
+        if kept.empty:
+            raise DataError(f"{display}: column {column} has no periods of frequency {frequency}")
+        return kept
+    if len(present - {"maand"} | ({"kwartaal"} if "maand" in present else set())) > 1:
+        raise DataError(f"{display}: column {column} mixes years and quarters (such as 2019JJ00 and 2019KW01); "
+                        f"set frequency: jaar or frequency: kwartaal for this source")
+    return frame
+
+
+def _months_to_quarters(long: pd.DataFrame, how: str) -> pd.DataFrame:
+    """Monthly rows to quarters; a quarter with a missing or suppressed month gets no value."""
+    monthly = long[long._frequency == "maand"].copy()
+    monthly["quarter"] = monthly.period.str[:4] + "Q" + ((monthly.period.str[5:].astype(int) - 1) // 3 + 1).astype(str)
+    rows = []
+    for (unit, quarter, indicator), group in monthly.groupby(["unit_id", "quarter", "indicator"]):
+        complete = len(group) == 3 and group.value.notna().all()
+        combine = np.sum if how == "sum" else np.mean
+        rows.append({
+            "unit_id": unit, "period": quarter, "indicator": indicator, "_frequency": "kwartaal",
+            "value": combine(group.value) if complete else np.nan,
+            "denominator": combine(group.denominator) if complete and group.denominator.notna().all() else np.nan,
+            "suppressed": bool(group.suppressed.any()),
+            ROW: f"{group[ROW].min()}-{group[ROW].max()}",
+        })
+    return pd.concat([long[long._frequency != "maand"], pd.DataFrame(rows)], ignore_index=True)

@@ -1,0 +1,100 @@
+"""Any CSV, Parquet or Excel table with a column mapping, long or wide.
+
+Long: one row per unit, period and indicator, with columns for value and (optionally)
+denominator and count. Wide: one row per unit and period, one column per indicator
+(see :class:`~evaluatie.data.tables.Measure`). Units are region codes (``GM0363``) or
+municipality names matched through the reference table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from evaluatie.data.geography import match_municipalities, region_code
+from evaluatie.data.panel import DataError
+from evaluatie.data.tables import (
+    ROW, Measure, TextOptions, as_measure, finish_panel, melt_measures, parse_periods, read_any, require_columns,
+)
+from evaluatie.privacy import DEFAULT_THRESHOLD, suppress_small_counts
+
+
+def read_table(
+    path: str | Path,
+    *,
+    unit: str,
+    period: str,
+    layout: Literal["long", "wide"] = "long",
+    indicator: str | None = None,
+    value: str | None = None,
+    denominator: str | None = None,
+    count: str | None = None,
+    indicators: dict[str, str | Measure | dict] | None = None,
+    municipalities: pd.DataFrame | None = None,
+    aliases: dict[str, str] | None = None,
+    sheet: str | int | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    options: TextOptions = TextOptions(),
+    display: str | None = None,
+) -> pd.DataFrame:
+    """A table as long panel rows; the arguments name the file's columns.
+
+    Long layout needs ``indicator`` and ``value`` (``indicators`` may then rename the file's
+    indicator names to catalogue ids: ``{catalogue_id: file_name}``); wide layout needs
+    ``indicators`` (``{catalogue_id: column or Measure}``). Cells resting on fewer than
+    ``threshold`` persons (``count``) are suppressed.
+    """
+    path = Path(path)
+    display = display or path.name
+    frame = read_any(path, display, options, sheet)
+    require_columns(frame, display, [unit], key="unit")
+    require_columns(frame, display, [period], key="period")
+    frame["period"], frequency = parse_periods(frame, period, display)
+    if (frequency == "maand").any():
+        i = (frequency == "maand").idxmax()
+        raise DataError(f"{display}: row {frame.loc[i, ROW]}, column {period}: monthly period {frame.loc[i, period]!r}; "
+                        f"the panel holds years and quarters: aggregate months to quarters first")
+    frame["unit_id"] = _unit_codes(frame, unit, display, municipalities, aliases)
+    keys = ["unit_id", "period"]
+    if layout == "wide":
+        if not indicators:
+            raise ValueError("a wide table needs 'indicators': {catalogue id: column}")
+        long = melt_measures(frame, keys, {k: as_measure(v) for k, v in indicators.items()}, display, options)
+    else:
+        if not (indicator and value):
+            raise ValueError("a long table needs the 'indicator' and 'value' columns")
+        measure = Measure(value=value, denominator=denominator, count=count)
+        require_columns(frame, display, [indicator], key="indicator")
+        renamed = {str(v): k for k, v in (indicators or {}).items()}
+        frame["_indicator"] = frame[indicator].astype(str).str.strip()
+        if renamed:
+            unknown = sorted(set(frame._indicator) - set(renamed))
+            frame = frame[frame._indicator.isin(renamed)]
+            if frame.empty:
+                raise DataError(f"{display}: column {indicator}: none of {', '.join(renamed)} occur; found "
+                                f"{', '.join(unknown[:10])}")
+            frame["_indicator"] = frame._indicator.map(renamed)
+        long = melt_measures(frame.reset_index(drop=True), keys + ["_indicator"], {"_": measure}, display, options)
+        long["indicator"] = long.pop("_indicator")
+    panel = finish_panel(long, display)
+    return suppress_small_counts(panel, threshold) if "count" in panel.columns else panel
+
+
+def _unit_codes(frame: pd.DataFrame, column: str, display: str, municipalities: pd.DataFrame | None,
+                aliases: dict[str, str] | None) -> pd.Series:
+    codes = frame[column].map(region_code)
+    if codes.notna().all():
+        return codes
+    if municipalities is None:
+        i = codes.isna().idxmax()
+        raise DataError(f"{display}: row {frame.loc[i, ROW]}, column {column}: {frame.loc[i, column]!r} is not a "
+                        f"region code (GM0363, WK036301, BU03630000, PV27); for municipality names, give a "
+                        f"municipality reference table")
+    names = frame[column].astype(str).str.strip()
+    for year, rows in frame.groupby(frame.period.str[:4].astype(int)):
+        todo = codes.loc[rows.index].isna()
+        matched = match_municipalities(names.loc[todo[todo].index], municipalities, year, display, aliases)
+        codes.loc[todo[todo].index] = names.loc[todo[todo].index].map(matched)
+    return codes

@@ -1,0 +1,333 @@
+"""Reading raw tables (CSV, Parquet, Excel) as text, and turning their cells into numbers and periods.
+
+Every reader in this package goes through these helpers, so that a wrong delimiter, a latin-1
+file, a thousands separator or an unreadable period code gets the same kind of message:
+the file, the row (as the user sees it in a spreadsheet) or the column, and what is expected.
+Cells are read as text first because pandas' own number guessing hides exactly those problems.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evaluatie.data.panel import DataError
+
+SEPARATORS = {";": "';'", ",": "','", "\t": "a tab", "|": "'|'"}
+# Markers with which statistical offices show a cell that is secret, unknown or not applicable.
+SUPPRESSED_MARKERS = frozenset({"", ".", "x", "X", "-", "?", "*", "NA", "n.v.t.", "geheim"})
+ROW = "_row"  # column that carries the row number as the user sees it, through every step
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """How a delimited text file is written: its separator, encoding and number format."""
+
+    sep: str | None = ","  # None: whichever of ';', ',' or tab the header uses
+    encoding: str = "utf-8"
+    decimal: str = "."
+    thousands: str | None = None
+
+
+def _decode(path: Path, display: str, encoding: str) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        hint = ""
+        try:
+            raw.decode("cp1252")
+            hint = " It looks like a Windows (latin-1/cp1252) file: save it as UTF-8, or set encoding: latin-1 for this source."
+        except UnicodeDecodeError:
+            pass
+        raise DataError(
+            f"{display}: line {line}: byte {raw[error.start]:#04x} is not valid {encoding}.{hint}"
+        ) from None
+
+
+def read_delimited(path: Path, display: str, options: TextOptions) -> pd.DataFrame:
+    """A delimited text file as text cells, with a ``_row`` column holding each row's line number."""
+    if not path.is_file():
+        raise DataError(f"{display}: file not found")
+    text = _decode(path, display, options.encoding)
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise DataError(f"{display}: the file is empty or its first line (the header) is blank")
+    header = lines[0]
+    sep = options.sep or max(";,\t", key=header.count)
+    if sep not in header:
+        found = [name for other, name in SEPARATORS.items() if other != sep and other in header]
+        seen = f"; the header seems to use {found[0]} instead" if found else ""
+        raise DataError(
+            f"{display}: line 1 (header) has no {SEPARATORS.get(sep, repr(sep))} separator{seen}. "
+            f"Set sep for this source to the separator the file uses."
+        )
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    width = len(rows[0])
+    records, numbers = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) != width:
+            raise DataError(
+                f"{display}: line {number} has {len(row)} fields where the header has {width}; "
+                f"check the separator ({SEPARATORS.get(sep, sep)}) and quotes on that line"
+            )
+        records.append(row)
+        numbers.append(number)
+    frame = pd.DataFrame(records, columns=[c.strip() for c in rows[0]], dtype=object)
+    _check_unique_columns(frame, display)
+    frame[ROW] = numbers
+    return frame
+
+
+def read_sheet(path: Path, display: str, sheet: str | int | None = None) -> pd.DataFrame:
+    """The first (or named) sheet of an Excel workbook as text cells with spreadsheet row numbers."""
+    if not path.is_file():
+        raise DataError(f"{display}: file not found")
+    try:
+        workbook = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as error:  # openpyxl raises several unrelated types for a file that is no workbook
+        raise DataError(f"{display}: not a readable Excel workbook (.xlsx): {error}") from None
+    with workbook:
+        if sheet is not None and not (isinstance(sheet, int) or sheet in workbook.sheet_names):
+            raise DataError(f"{display}: no sheet {sheet!r}; the workbook has {', '.join(workbook.sheet_names)}")
+        frame = pd.read_excel(workbook, sheet_name=sheet if sheet is not None else 0, dtype=object)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    _check_unique_columns(frame, display)
+    frame = frame.astype(object).where(frame.notna(), "")
+    frame[ROW] = np.arange(len(frame)) + 2
+    return frame
+
+
+def read_parquet(path: Path, display: str) -> pd.DataFrame:
+    """A Parquet file with its own types; rows are numbered from 1 (Parquet has no header line)."""
+    if not path.is_file():
+        raise DataError(f"{display}: file not found")
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as error:  # pyarrow raises its own error types for a file that is no Parquet
+        raise DataError(f"{display}: not a readable Parquet file: {error}") from None
+    frame[ROW] = np.arange(len(frame)) + 1
+    return frame
+
+
+def read_any(path: Path, display: str, options: TextOptions, sheet: str | int | None = None) -> pd.DataFrame:
+    """Dispatch on the file extension: .csv/.txt/.tsv, .parquet, .xlsx."""
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return read_parquet(path, display)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_sheet(path, display, sheet)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return read_delimited(path, display, options)
+    raise DataError(f"{display}: unknown file type '{suffix}'; expected .csv, .parquet or .xlsx")
+
+
+def _check_unique_columns(frame: pd.DataFrame, display: str) -> None:
+    columns = list(frame.columns)
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise DataError(f"{display}: column(s) {', '.join(twice)} appear more than once in the header")
+
+
+def require_columns(frame: pd.DataFrame, display: str, columns: list[str], key: str = "") -> None:
+    """Raise when mapped columns are absent, naming the nearest column the file does have."""
+    present = [c for c in frame.columns if c != ROW]
+    for column in columns:
+        if column not in present:
+            close = difflib.get_close_matches(column, present, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; the file has: {', '.join(present)}"
+            where = f" (named by {key})" if key else ""
+            raise DataError(f"{display}: column '{column}'{where} not found{hint}")
+
+
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}([.,' ]\d{3})+([.,]\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+$")
+
+
+def parse_numbers(
+    frame: pd.DataFrame, column: str, display: str, options: TextOptions
+) -> tuple[pd.Series, pd.Series]:
+    """Numbers of one column, and a mask of cells that are suppressed ('.', empty, 'x', ...).
+
+    Anything else that is not a number under the source's ``decimal``/``thousands`` settings is an
+    error that names up to five rows and says whether a thousands separator or a decimal comma
+    is the likely cause.
+    """
+    cells = frame[column]
+    if pd.api.types.is_numeric_dtype(cells):
+        values = cells.astype(float)
+        return values, values.isna()
+    text = cells.map(lambda c: "" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c).strip())
+    suppressed = text.isin(SUPPRESSED_MARKERS)
+    cleaned = text.where(~suppressed, "")
+    if options.thousands:
+        cleaned = cleaned.str.replace(options.thousands, "", regex=False)
+    if options.decimal != ".":
+        cleaned = cleaned.str.replace(options.decimal, ".", regex=False)
+    values = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").astype(float)
+    bad = values.isna() & ~suppressed
+    if bad.any():
+        examples = [(frame.loc[i, ROW], text[i]) for i in bad[bad].index[:5]]
+        first = examples[0][1]
+        if _THOUSANDS.match(first) and not options.thousands:
+            cause = (f"it looks like a number with a thousands separator; set thousands: "
+                     f"'{re.sub(r'[-+0-9]', '', first)[0]}' (and decimal) for this source")
+        elif _DECIMAL_COMMA.match(first) and options.decimal != ",":
+            cause = "it looks like a number with a decimal comma; set decimal: ',' for this source"
+        else:
+            cause = "expected a number, or one of the markers for a suppressed cell ('.', empty, 'x')"
+        listed = ", ".join(f"row {row} ({value!r})" for row, value in examples)
+        more = f" and {int(bad.sum()) - len(examples)} more" if bad.sum() > len(examples) else ""
+        raise DataError(f"{display}: column {column}: not a number in {listed}{more}: {cause}")
+    return values, suppressed
+
+
+_PERIOD_CODE = re.compile(
+    r"^(?P<year>\d{4})(?:(?P<kind>JJ|KW|MM)(?P<number>\d{2})|[-_ ]?[Qq](?P<quarter>[1-4]))?$"
+)
+
+
+def parse_period_code(code: object) -> tuple[str, str] | None:
+    """A period as StatLine writes it (``2019JJ00``, ``2019KW02``, ``2019MM05``) or canonically
+    (``2019``, ``2019Q2``), as (canonical text, frequency) with frequency 'jaar', 'kwartaal' or
+    'maand' (canonical text '2019M05'); None when the code is not a period.
+    """
+    match = _PERIOD_CODE.match(str(code).strip())
+    if not match:
+        return None
+    year, kind, number, quarter = match["year"], match["kind"], match["number"], match["quarter"]
+    if quarter:
+        return f"{year}Q{quarter}", "kwartaal"
+    if kind is None or (kind == "JJ" and number == "00"):
+        return year, "jaar"
+    value = int(number)
+    if kind == "KW" and 1 <= value <= 4:
+        return f"{year}Q{value}", "kwartaal"
+    if kind == "MM" and 1 <= value <= 12:
+        return f"{year}M{value:02d}", "maand"
+    return None
+
+
+def parse_periods(frame: pd.DataFrame, column: str, display: str) -> tuple[pd.Series, pd.Series]:
+    """Canonical periods and their frequency for a column of period codes; errors list bad rows."""
+    parsed = frame[column].map(parse_period_code)
+    bad = parsed.isna()
+    if bad.any():
+        examples = ", ".join(f"row {frame.loc[i, ROW]} ({str(frame.loc[i, column])!r})" for i in bad[bad].index[:5])
+        raise DataError(
+            f"{display}: column {column}: not a period code in {examples}; expected a year (2019, 2019JJ00), "
+            f"a quarter (2019Q2, 2019KW02) or a month (2019MM05)"
+        )
+    return parsed.str[0], parsed.str[1]
+
+
+OUTPUT_COLUMNS = ["unit_id", "period", "indicator", "value", "denominator", "suppressed"]
+
+
+def _rows(frame: pd.DataFrame, mask: pd.Series) -> str:
+    rows = [str(r) for r in frame.loc[mask, ROW].head(5)]
+    more = f" and {int(mask.sum()) - len(rows)} more" if mask.sum() > len(rows) else ""
+    return ", ".join(rows) + more
+
+
+def finish_panel(frame: pd.DataFrame, display: str, allow_negative: set[str] = frozenset()) -> pd.DataFrame:
+    """Check a reader's long frame and return it in canonical column order.
+
+    Refuses negative values (except for indicators in ``allow_negative``, such as a difference),
+    negative or zero denominators next to a value, and a unit, period and indicator given twice.
+    ``_row`` (where each row came from) and ``count`` (persons behind the cell, for suppression)
+    are kept when present.
+    """
+    negative = (frame.value < 0) & ~frame.indicator.isin(allow_negative)
+    if negative.any():
+        raise DataError(f"{display}: negative value in row(s) {_rows(frame, negative)}; counts, costs and rates "
+                        f"cannot be negative")
+    bad_denominator = (frame.denominator <= 0) & frame.value.notna()
+    if bad_denominator.any():
+        raise DataError(f"{display}: denominator zero or negative in row(s) {_rows(frame, bad_denominator)}; a rate "
+                        f"needs a positive denominator (leave it empty when unknown)")
+    key = ["unit_id", "period", "indicator"]
+    twice = frame.duplicated(key, keep=False)
+    if twice.any():
+        first = frame.loc[twice, key].iloc[0].tolist()
+        raise DataError(f"{display}: unit, period and indicator {first} occur more than once, in row(s) "
+                        f"{_rows(frame, twice)}; each unit, period and indicator may occur once")
+    extra = [c for c in ("count", ROW) if c in frame.columns]
+    frame = frame.assign(suppressed=frame["suppressed"].astype(bool))
+    return frame[OUTPUT_COLUMNS + extra].sort_values(key).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Where one indicator's numbers are in a wide table.
+
+    Either ``value`` names a column that already holds the indicator (a rate, a cost per insured
+    person), or ``numerator`` names a count or sum from which the value is computed as
+    numerator / denominator x ``per`` (per=1000 for 'per 1.000 inwoners'). ``denominator`` names
+    the population column; ``count`` the persons behind the cell, where the source gives them.
+    """
+
+    value: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    per: float = 1.0
+    count: str | None = None
+
+    def __post_init__(self):
+        if (self.value is None) == (self.numerator is None):
+            raise ValueError("a measure needs exactly one of 'value' or 'numerator'")
+        if self.numerator is not None and self.denominator is None:
+            raise ValueError(f"numerator '{self.numerator}' needs a denominator column to make a rate")
+
+    def columns(self) -> list[str]:
+        return [c for c in (self.value, self.numerator, self.denominator, self.count) if c]
+
+
+def as_measure(spec: str | Measure | dict) -> Measure:
+    """A measure from its short form (the name of the value column) or a mapping."""
+    if isinstance(spec, Measure):
+        return spec
+    if isinstance(spec, str):
+        return Measure(value=spec)
+    return Measure(**spec)
+
+
+def melt_measures(
+    frame: pd.DataFrame, keys: list[str], indicators: dict[str, Measure], display: str, options: TextOptions
+) -> pd.DataFrame:
+    """Wide columns to long rows: one row per key and indicator with value, denominator, suppressed."""
+    for indicator, measure in indicators.items():
+        require_columns(frame, display, measure.columns(), key=f"indicator {indicator}")
+    parts = []
+    for indicator, measure in indicators.items():
+        part = frame[keys + [ROW]].copy()
+        part["indicator"] = indicator
+        source = measure.value or measure.numerator
+        values, suppressed = parse_numbers(frame, source, display, options)
+        if measure.denominator:
+            denominator, _ = parse_numbers(frame, measure.denominator, display, options)
+        else:
+            denominator = pd.Series(np.nan, index=frame.index)
+        if measure.numerator:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                values = values.where(denominator <= 0, values / denominator * measure.per)
+            zero = (denominator <= 0) & values.notna()
+            if zero.any():
+                rows = ", ".join(str(r) for r in frame.loc[zero, ROW].head(5))
+                raise DataError(f"{display}: column {measure.denominator}: zero or negative denominator in row(s) "
+                                f"{rows}; a rate for {indicator} cannot be computed")
+        part["value"], part["denominator"], part["suppressed"] = values, denominator, suppressed
+        if measure.count:
+            part["count"], _ = parse_numbers(frame, measure.count, display, options)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)

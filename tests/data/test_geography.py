@@ -1,0 +1,107 @@
+"""Municipality names across spellings, and harmonising a panel over mergers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluatie.data.geography import (
+    harmonise_municipalities, match_municipalities, municipality_code, normalise_name, region_code,
+)
+from evaluatie.data.panel import DataError
+from evaluatie.data.vektis import read_vektis
+
+from .conftest import FIXTURES
+
+
+@pytest.mark.parametrize("vektis, cbs", [
+    ("S GRAVENHAGE", "'s-Gravenhage"), ("BERGEN NH", "Bergen (NH.)"), ("BERGEN L", "Bergen (L.)"),
+    ("SUDWEST-FRYSLAN", "Súdwest-Fryslân"), ("NUENEN GERWEN EN NEDERWETTEN", "Nuenen, Gerwen en Nederwetten"),
+    ("S-HERTOGENBOSCH", "'s-Hertogenbosch"),
+])
+def test_spellings_normalise_alike(vektis, cbs):
+    assert normalise_name(vektis) == normalise_name(cbs)
+
+
+def test_codes():
+    assert region_code("GM0363    ") == "GM0363"
+    assert region_code("WK036301") == "WK036301" and region_code("BU03630000") == "BU03630000"
+    assert region_code("PV27") == "PV27" and region_code("GM363") is None
+    assert municipality_code("363") == "GM0363" and municipality_code("0363.0") == "GM0363"
+
+
+def test_match_uses_the_year_and_aliases(reference):
+    matched = match_municipalities(["S GRAVENHAGE", "BERGEN NH", "BERGEN L", "HAREN", "DEN HAAG"], reference, 2018,
+                                   "vektis.csv", aliases={"Den Haag": "GM0518"})
+    assert matched == {"S GRAVENHAGE": "GM0518", "BERGEN NH": "GM0373", "BERGEN L": "GM0893", "HAREN": "GM0017",
+                       "DEN HAAG": "GM0518"}
+
+
+def test_unmatched_names_all_listed_with_candidates(reference):
+    with pytest.raises(DataError) as error:
+        match_municipalities(["BERGEN", "GRONINGN", "HAREN", "ZZZZZZ"], reference, 2019, "vektis_2019.csv")
+    message = str(error.value)
+    assert message.startswith("vektis_2019.csv: 4 municipality name(s) not found in the reference table for 2019")
+    assert "'BERGEN': closest: 'Bergen (L.)' (GM0893), 'Bergen (NH.)' (GM0373)" in message
+    assert "'GRONINGN': closest: 'Groningen' (GM0014)" in message
+    assert "'HAREN'" in message  # merged into Groningen in 2019: not a 2019 name
+    assert "'ZZZZZZ': closest: none close" in message
+
+
+def test_harmonise_preserves_totals_and_recomputes_rates(reference, mergers):
+    panel = read_vektis(sorted(FIXTURES.glob("Vektis_*.csv")), reference)
+    harmonised = harmonise_municipalities(panel, mergers, 2019)
+    assert not harmonised.unit_id.isin(["GM0017", "GM0009", "GM0393"]).any()
+    for period in ("2016", "2017", "2018"):
+        old = panel[(panel.period == period) & (panel.indicator == "zvw_kosten_msz")
+                    & panel.unit_id.isin(["GM0014", "GM0017", "GM0009"])]
+        new = harmonised[(harmonised.period == period) & (harmonised.indicator == "zvw_kosten_msz")
+                         & (harmonised.unit_id == "GM0014")].iloc[0]
+        assert new.denominator == pytest.approx(old.denominator.sum())
+        assert new.value * new.denominator == pytest.approx((old.value * old.denominator).sum())  # total costs
+        assert new.value != pytest.approx(old.value.mean())  # not an average of rates
+        assert new["count"] == old["count"].sum()
+    untouched = panel[panel.unit_id == "GM0363"].drop(columns="_row").reset_index(drop=True)
+    pd.testing.assert_frame_equal(harmonised[harmonised.unit_id == "GM0363"].reset_index(drop=True), untouched)
+
+
+def test_harmonise_gap_in_one_merging_municipality_gives_no_value(reference, mergers):
+    panel = read_vektis(sorted(FIXTURES.glob("Vektis_*.csv")), reference)
+    harmonised = harmonise_municipalities(panel, mergers, 2019)
+    cell = harmonised[(harmonised.unit_id == "GM0394") & (harmonised.period == "2017")
+                      & (harmonised.indicator == "zvw_kosten_wijkverpleging")].iloc[0]
+    assert np.isnan(cell.value) and cell.suppressed  # Haarlemmerliede's empty cell is not summed as zero
+
+
+def test_harmonise_missing_row_of_merging_municipality(mergers):
+    panel = pd.DataFrame({"unit_id": ["GM0014", "GM0017"], "period": ["2018", "2018"], "indicator": ["x", "x"],
+                          "value": [2.0, 4.0], "denominator": [100.0, 50.0]})
+    harmonised = harmonise_municipalities(panel, mergers, 2019)
+    assert harmonised.value.isna().all()  # Ten Boer existed in 2018 but has no row
+    panel.loc[2] = ["GM0009", "2018", "x", 1.0, 50.0]
+    harmonised = harmonise_municipalities(panel, mergers, 2019)
+    assert harmonised.value.iloc[0] == pytest.approx((200 + 200 + 50) / 200)
+
+
+def test_harmonise_to_earlier_boundaries_refused(mergers):
+    panel = pd.DataFrame({"unit_id": ["GM0014"], "period": ["2019"], "indicator": ["x"], "value": [1.0],
+                          "denominator": [1.0]})
+    with pytest.raises(DataError, match="GM0014 has data from 2019 on.*boundary year of 2019 or later"):
+        harmonise_municipalities(panel, mergers, 2018)
+    assert len(harmonise_municipalities(panel.assign(period="2018"), mergers, 2018)) == 1
+
+
+def test_harmonise_split_refused():
+    split = pd.DataFrame({"old_code": ["GM0788"] * 2, "new_code": ["GM0855", "GM0757"], "year": [2021, 2021]})
+    panel = pd.DataFrame({"unit_id": ["GM0788"], "period": ["2020"], "indicator": ["x"], "value": [1.0],
+                          "denominator": [1.0]})
+    with pytest.raises(DataError, match="split over several new municipalities \\(GM0788 -> GM0757, GM0855\\)"):
+        harmonise_municipalities(panel, split, 2021)
+
+
+def test_harmonise_needs_denominators(mergers):
+    panel = pd.DataFrame({"unit_id": ["GM0014", "GM0017", "GM0009"], "period": ["2018"] * 3, "indicator": ["x"] * 3,
+                          "value": [2.0, 4.0, 1.0], "denominator": [100.0, np.nan, 50.0]})
+    with pytest.raises(DataError, match="x 2018: GM0017 has no denominator"):
+        harmonise_municipalities(panel, mergers, 2019)
