@@ -28,7 +28,7 @@ def suppress_small_counts(
     """A copy of ``panel`` with small cells and their secondary cells blanked and marked ``suppressed``.
 
     Rows without a ``count`` (a source that does not say how many persons a cell rests on) are
-    left as they are; value and denominator of a suppressed cell both become empty, since a
+    left as they are; value, denominator and count of a suppressed cell all become empty, since a
     rate and its denominator together give the count back.
     """
     if threshold < 1:
@@ -55,6 +55,6 @@ def suppress_small_counts(
                 hidden[smallest] = True
                 changed = True
     mask = pd.Series(hidden, index=frame.index)
-    frame.loc[mask, ["value", "denominator"]] = np.nan
+    frame.loc[mask, ["value", "denominator", count]] = np.nan
     frame.loc[mask, "suppressed"] = True
     return frame
