@@ -4,7 +4,8 @@ Install the references next to the package (never needed by the package or its t
     pip install diff-diff csdid moderndid pyfixest
 Run:  python benchmarks/bench_outcome.py [--sizes 2000 20000 100000] [--repeat 3]
 References that are not installed are skipped. Each timing is the best of --repeat runs after one warm-up
-(pyfixest and moderndid compile on first use), all measured in this one run on this machine.
+(pyfixest and moderndid compile on first use), all measured in this one run on this machine; the
+implementations take turns, so load from other work on the machine hits them alike.
 """
 
 from __future__ import annotations
@@ -97,12 +98,19 @@ def twfe_runners(df: pd.DataFrame) -> dict:
 
 
 def report(title: str, runners: dict, repeat: int) -> None:
-    results = {}
-    for name, fn in runners.items():
+    """Time the runners round-robin (so a busy moment on a shared machine hits all of them), best of ``repeat``."""
+    results, alive = {}, dict(runners)
+    for name, fn in runners.items():  # warm-up; a failing reference must not stop the benchmark
         try:
-            results[name] = best_of(fn, repeat)
-        except Exception as exc:  # a reference failing must not stop the benchmark
+            results[name] = (np.inf, fn())
+        except Exception as exc:
             print(f"  {name:10s} failed: {type(exc).__name__}: {str(exc)[:100]}")
+            alive.pop(name)
+    for _ in range(repeat):
+        for name, fn in alive.items():
+            start = time.perf_counter()
+            est = fn()
+            results[name] = (min(results[name][0], time.perf_counter() - start), est)
     ours = results["evaluatie"][0]
     refs = {k: v for k, v in results.items() if not k.startswith("evaluatie")}
     print(title)
@@ -129,7 +137,7 @@ def bench_ri(repeat: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000, 100000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     for n in args.sizes:
         df = simulate(n)
