@@ -209,3 +209,14 @@ def test_warning_when_wave_labels_do_not_sort_in_time(tmp_path):
     pd.DataFrame(rows).to_csv(path, index=False)
     pe = evaluate_process(responses=path, instruments=["scirocco"])
     assert any("De metingen worden op naam geordend (nameting, voormeting)" in w for w in pe.warnings)
+
+
+def test_one_export_per_wave_gives_the_same_scores(verdeeld, tmp_path):
+    questionnaire, _, pe = verdeeld
+    files = []
+    for wave, part in questionnaire.groupby("wave"):
+        files.append(tmp_path / f"vragenlijst_{wave}.csv")
+        part.to_csv(files[-1], index=False)
+    split = evaluate_process(responses=files)
+    pd.testing.assert_frame_equal(split.dimension_scores, pe.dimension_scores)
+    assert set(split.sources) == {"vragenlijst_2021.csv", "vragenlijst_2023.csv"}

@@ -6,7 +6,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from evaluatie.process.responses import ResponseError, read_responses
+from evaluatie.process.responses import ResponseError, combine_responses, read_responses
 
 ROWS = [
     # respondent, organisation, perspective, wave, date, s1, s2, s3, v1, f1a
@@ -152,3 +152,17 @@ def test_missing_and_unknown_perspective(tmp_path, mini):
     assert "rij 3, kolom 'perspective': perspectief 'wethouder' is onbekend" in message
     message = _error(tmp_path, mini, lambda f: f.drop(columns="perspective"))
     assert "verplichte kolom(men) ontbreken: perspective" in message
+
+
+def test_one_file_per_wave(tmp_path, mini):
+    frame = _frame()
+    first, second = tmp_path / "meting2021.csv", tmp_path / "meting2023.xlsx"
+    frame[frame["wave"] == 2021].to_csv(first, index=False)
+    frame[frame["wave"] == 2023].to_excel(second, index=False)
+    combined = combine_responses([read_responses(first, [mini]), read_responses(second, [mini])])
+    assert combined.waves == [2021, 2023] and len(combined.data) == 3
+    with pytest.raises(ResponseError, match=r"'r1' komt in meting 2021 in meer dan één bestand voor "
+                                            r"\(meting2021.csv, opnieuw.csv\)"):
+        copy = tmp_path / "opnieuw.csv"
+        frame[frame["wave"] == 2021].to_csv(copy, index=False)
+        combine_responses([read_responses(first, [mini]), read_responses(copy, [mini])])

@@ -47,7 +47,7 @@ from evaluatie.process.instrument import (
 from evaluatie.process.interviews import CodebookError, SegmentError, load_codebook, read_segments
 from evaluatie.process.perspectives import PERSPECTIVES, perspective_label
 from evaluatie.process.reliability import cronbach_alpha
-from evaluatie.process.responses import ResponseError, Responses, read_responses
+from evaluatie.process.responses import ResponseError, Responses, combine_responses, read_responses
 
 __all__ = [
     "DEFAULT_INSTRUMENTS",
@@ -61,6 +61,7 @@ __all__ = [
     "Responses",
     "SegmentError",
     "anonymise",
+    "combine_responses",
     "consensus",
     "cronbach_alpha",
     "display_table",

@@ -21,7 +21,7 @@ from evaluatie.process.findings import findings
 from evaluatie.process.instrument import ORDINAL_TYPES, Instrument, load_instruments
 from evaluatie.process.interviews import Codebook, code_counts, load_codebook, read_segments, select_quotes
 from evaluatie.process.perspectives import perspective_label
-from evaluatie.process.responses import Responses, read_responses
+from evaluatie.process.responses import Responses, combine_responses, read_responses
 
 DEFAULT_INSTRUMENTS = ("scirocco", "rivm", "ketenzorg")
 
@@ -197,7 +197,7 @@ def _warnings(responses: Responses | None, result: dict, min_group_size: int) ->
 
 
 def evaluate_process(
-    responses: str | Path | None = None,
+    responses: str | Path | Sequence[str | Path] | None = None,
     interviews: str | Path | None = None,
     instruments: Sequence[str | Path] = DEFAULT_INSTRUMENTS,
     column_mapping: Mapping[str, str | None] | None = None,
@@ -212,6 +212,7 @@ def evaluate_process(
 ) -> ProcessEvaluation:
     """Run the whole process evaluation for one initiative.
 
+    ``responses`` is one export or a list of them (e.g. one file per wave).
     ``instruments`` are shipped ids or paths to own YAML files.
     ``organisation_names`` are masked in quotes unless
     ``show_organisation_names``; the organisations in the questionnaire are
@@ -225,8 +226,10 @@ def evaluate_process(
     result: dict = {}
     data = None
     if responses is not None:
-        data = _without_free_text(read_responses(responses, loaded, column_mapping, missing_values))
-        sources[Path(responses).name] = _hash(responses)
+        files = [responses] if isinstance(responses, (str, Path)) else list(responses)
+        parts = [read_responses(path, loaded, column_mapping, missing_values) for path in files]
+        data = _without_free_text(combine_responses(parts))
+        sources.update({Path(path).name: _hash(path) for path in files})
         result["dimension_scores"] = scoring.dimension_scores(data, ("wave",), min_group_size)
         result["dimension_scores_by_perspective"] = scoring.dimension_scores(
             data, ("wave", "perspective"), min_group_size)

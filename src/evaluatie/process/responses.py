@@ -279,6 +279,23 @@ def read_responses(
     return Responses(data=out.reset_index(drop=True), instruments=tuple(instruments), source=name)
 
 
+def combine_responses(parts: Sequence[Responses]) -> Responses:
+    """One table from several exports (for example one file per wave); a respondent may not repeat a wave."""
+    if len(parts) == 1:
+        return parts[0]
+    tagged = [part.data.assign(_source=part.source) for part in parts]
+    data = pd.concat(tagged, ignore_index=True)
+    errors = []
+    duplicated = data.duplicated(["respondent_id", "wave"], keep=False)
+    for (respondent, wave), group in data[duplicated].groupby(["respondent_id", "wave"]):
+        errors.append(f"Respondent '{respondent}' komt in meting {wave} in meer dan één bestand voor "
+                      f"({', '.join(sorted(set(group['_source'])))}).")
+    if errors:
+        _raise(errors)
+    return Responses(data=data.drop(columns="_source"), instruments=parts[0].instruments,
+                     source=", ".join(part.source for part in parts))
+
+
 def _raise(errors: list[str]) -> None:
     shown = errors[:_MAX_MESSAGES]
     more = len(errors) - len(shown)
