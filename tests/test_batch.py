@@ -39,7 +39,8 @@ def test_one_initiative_end_to_end(project, capsys):
     assert "show.cover(study)" not in page  # code hidden
     images = re.findall(r"<img [^>]*>", page)
     assert len(images) >= 7 and all('src="data:image/png;base64,' in i and 'alt="' in i for i in images)
-    assert str(project) not in page and str(Path.home()) not in page
+    assert str(project) not in page and str(Path.home()) + "/" not in page
+    assert ":root {" in page and "<anoniem>" not in page  # the stylesheet is intact
     executed = nbformat.read(project / "reports" / "lindeland" / "samen-indiceren.ipynb", as_version=4)
     assert executed.metadata.papermill.input_path == "notebooks/initiative.ipynb"
     assert str(project) not in nbformat.writes(executed)
@@ -63,6 +64,27 @@ def test_papermill_uses_this_environments_kernel(tmp_path):
     assert printed == sys.prefix
 
 
+QUICK_NOTEBOOK = Path("notebooks") / "quick.ipynb"
+
+
+@pytest.fixture
+def quick(project) -> Path:
+    """A small stand-in for the report notebook: loads the study (where bad data fail) and leaves a summary.
+
+    The batch machinery is the same; the full report is exercised by the end-to-end and browser tests.
+    """
+    parameters = nbformat.v4.new_code_cell('params_file = ""\nsummary_file = None', metadata={"tags": ["parameters"]})
+    body = nbformat.v4.new_code_cell(
+        "import json\nfrom evaluatie.study import load_study\nstudy = load_study(params_file)\n"
+        "summary = {'initiative': study.params.id, 'name': study.params.name, 'region': study.params.region,\n"
+        "           'demo': True, 'n_treated': len(study.treated_starts), 'effects': [], 'maturity': []}\n"
+        "if summary_file:\n    open(summary_file, 'w').write(json.dumps(summary))\nprint(study.params.name)")
+    notebook = nbformat.v4.new_notebook(cells=[parameters, body])
+    notebook.metadata["kernelspec"] = {"name": "evaluatie", "display_name": "Python (evaluatie)", "language": "python"}
+    nbformat.write(notebook, project / QUICK_NOTEBOOK)
+    return QUICK_NOTEBOOK
+
+
 def _break_data_of(project: Path, region: str, initiative: str) -> None:
     """Point one initiative at a panel file that is not a usable CSV: it fails inside the notebook."""
     broken = project / "data" / "broken.csv"
@@ -71,11 +93,11 @@ def _break_data_of(project: Path, region: str, initiative: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("data/demo/panel.csv", "data/broken.csv"), encoding="utf-8")
 
 
-def test_failing_initiative_is_reported_and_others_still_run(project):
+def test_failing_initiative_is_reported_and_others_still_run(project, quick):
     _break_data_of(project, "lindeland", "samen-indiceren")
     (project / "params" / "lindeland" / "kapot.yaml").write_text("id: kapot\nname: [\n", encoding="utf-8")
     lines = []
-    results = run_batch(project, select(project, region="lindeland"), jobs=2, progress=lines.append)
+    results = run_batch(project, select(project, region="lindeland"), jobs=2, progress=lines.append, notebook=quick)
     status = {r.initiative: r for r in results}
     assert status["huisarts-plus"].status == "ok"
     assert status["samen-indiceren"].status == "failed"
@@ -92,13 +114,13 @@ def test_failing_initiative_is_reported_and_others_still_run(project):
     assert main(["--project", str(project), "run", "--initiative", "kapot"]) == 1
 
 
-def test_failed_run_keeps_the_previous_good_report(project):
+def test_failed_run_keeps_the_previous_good_report(project, quick):
     files = select(project, initiative="proeftuin-hart")
-    assert run_batch(project, files)[0].status == "ok"
+    assert run_batch(project, files, notebook=quick)[0].status == "ok"
     report = project / "reports" / "polderoost" / "proeftuin-hart.html"
     good = report.read_bytes()
     _break_data_of(project, "polderoost", "proeftuin-hart")
-    result = run_batch(project, files)[0]
+    result = run_batch(project, files, notebook=quick)[0]
     assert result.status == "failed"
     assert report.read_bytes() == good
     assert result.report == "polderoost/proeftuin-hart.html"

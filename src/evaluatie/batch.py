@@ -43,6 +43,8 @@ class RunResult:
     seconds: float
     report: str | None = None  # path relative to reports/
     error: str | None = None
+    demo: bool = False
+    findings: str = ""  # one line: how many indicators show an effect
 
 
 def use_own_kernel() -> None:
@@ -72,13 +74,13 @@ def run_initiative(params_file: Path, project_dir: Path, notebook: Path = NOTEBO
     """Execute and render one initiative; never raises for a failure of the initiative itself."""
     started = time.perf_counter()
     region, initiative_id = params_file.parent.name, params_file.stem
-    name, region_name = initiative_id, region
+    name, region_name, demo, findings = initiative_id, region, False, ""
     reports = project_dir / "reports" / region
     html_path = reports / f"{initiative_id}.html"
     notebook_path = project_dir / notebook
     try:
         loaded = load_initiative(params_file)
-        name = loaded.params.name
+        name, demo = loaded.params.name, loaded.params.demo
         region_name = _region_name(loaded)
         with tempfile.TemporaryDirectory(prefix="evaluatie-run-") as scratch:
             executed_path = Path(scratch) / f"{initiative_id}.ipynb"
@@ -98,19 +100,32 @@ def run_initiative(params_file: Path, project_dir: Path, notebook: Path = NOTEBO
         executed.metadata.get("papermill", {}).update(
             {"input_path": notebook.as_posix(), "output_path": f"reports/{region}/{initiative_id}.ipynb"}
         )
-        page = scrub(notebook_to_html(executed, title=f"{name}: evaluatierapport"), project_dir)
+        page = notebook_to_html(executed, title=f"{name}: evaluatierapport")
         write_atomic(reports / f"{initiative_id}.ipynb", nbformat.writes(executed))
         write_atomic(reports / f"{initiative_id}.summary.json", summary)
         write_atomic(html_path, page)
         (reports / f"{initiative_id}.failed.ipynb").unlink(missing_ok=True)
         status, error = "ok", None
+        findings = _findings(json.loads(summary))
     except Exception as failure:  # one initiative's failure is reported, the batch goes on
         status, error = "failed", scrub(_failure_line(failure), project_dir)
     return RunResult(
         region=region, region_name=region_name, initiative=initiative_id, name=name, status=status,
         date=dutch_date(datetime.now()), seconds=round(time.perf_counter() - started, 1),
         report=f"{region}/{initiative_id}.html" if html_path.is_file() else None, error=error,
+        demo=demo, findings=findings,
     )
+
+
+def _findings(summary: dict) -> str:
+    """'2 effecten aangetoond, 1 budgeteffect, 3 zonder aantoonbaar verschil' for the index page."""
+    verdicts = [(e["verdict"], e["budget_effect"]) for e in summary["effects"]]
+    parts = [(sum(v in ("gedaald", "gestegen") and not b for v, b in verdicts), "effect aangetoond", "effecten aangetoond"),
+             (sum(v in ("gedaald", "gestegen") and b for v, b in verdicts), "budgeteffect", "budgeteffecten"),
+             (sum(v == "geen_verschil" for v, _ in verdicts), "zonder aantoonbaar verschil", "zonder aantoonbaar verschil"),
+             (sum(v in ("onbetrouwbaar", "te_weinig") for v, _ in verdicts), "zonder betrouwbare uitspraak",
+              "zonder betrouwbare uitspraak")]
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n)
 
 
 def _region_name(loaded) -> str:
@@ -181,7 +196,7 @@ def run_region(project_dir: Path, region: str, region_name: str) -> str | None:
                 kernel_name=KERNEL_NAME, cwd=str(notebook_path.parent), progress_bar=False, report_mode=True,
             )
             executed = scrub_notebook(nbformat.read(executed_path, as_version=4), project_dir)
-        page = scrub(notebook_to_html(executed, title=f"{region_name}: overzicht"), project_dir)
+        page = notebook_to_html(executed, title=f"{region_name}: overzicht")
         write_atomic(project_dir / "reports" / region / "index.html", page)
         return None
     except Exception as failure:  # the overview failing never undoes the initiative reports

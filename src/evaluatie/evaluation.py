@@ -46,7 +46,7 @@ class Headline:
     n_treated: int
     n_control: int
     counterfactual: float  # expected level of the treated after the start without the initiative
-    post_periods: int
+    post_periods: float  # periods after the start, averaged over the participating units
     detectable: float = math.nan  # smallest effect this design finds with 80% power
 
     def relative(self, value: float) -> float:
@@ -70,6 +70,7 @@ class IndicatorEvaluation:
     verdict: str  # gestegen | gedaald | geen_verschil | onbetrouwbaar | te_weinig
     notes: tuple[str, ...]  # Dutch, shown with the indicator
     staggered: bool
+    caution: str | None = None  # Dutch: why to read a shown effect with care (also in the summary)
 
     @property
     def is_budget_effect(self) -> bool:
@@ -125,7 +126,7 @@ def _break_note(indicator: Indicator, frame: pd.DataFrame) -> str | None:
 def _headline(frame: pd.DataFrame, staggered: bool, alpha: float, seed: int) -> tuple[Headline, pd.DataFrame, tuple[str, ...]]:
     n_treated = int(frame.loc[frame.group == 1, "unit_id"].nunique())
     n_control = int(frame.loc[frame.group == 0, "unit_id"].nunique())
-    post_periods = int(frame.loc[frame.treated == 1, "time"].nunique())
+    post_periods = float((frame.treated == 1).sum() / max(n_treated, 1))
     if staggered:
         result = estimate_staggered(frame, cohort="cohort", control_group="never_treated", alpha=alpha,
                                     seed=seed, **MODEL)
@@ -179,9 +180,14 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
         notes.append("Al voor de start liepen de deelnemende gemeenten en de vergelijkingsgemeenten duidelijk uiteen "
                      "(placebotoets met een nep-start). Het verschil na de start is daarom niet betrouwbaar aan het "
                      "initiatief toe te schrijven.")
-    elif placebo is not None and placebo < PLACEBO_CAUTION:
-        notes.append("Voor de start liepen de trends niet helemaal gelijk op (placebotoets met een nep-start); lees "
-                     "het effect met voorzichtigheid.")
+    caution = None
+    if placebo is not None and PLACEBO_UNRELIABLE <= placebo < PLACEBO_CAUTION:
+        caution = "de trends liepen voor de start niet helemaal gelijk op"
+        notes.append(f"Lees het effect met voorzichtigheid: {caution} (placebotoets met een nep-start).")
+    elif headline.n_treated == 1:
+        caution = "met één gemeente is het effect niet te scheiden van andere veranderingen in die gemeente"
+    if staggered and events is not None:
+        notes += filter(None, [_dynamic_note(events, indicator)])
     if not all(math.isfinite(v) for v in (headline.estimate, headline.ci_low, headline.ci_high)):
         verdict = "te_weinig"
     elif placebo is not None and placebo < PLACEBO_UNRELIABLE:
@@ -193,7 +199,19 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
     else:
         verdict = "geen_verschil"
     return IndicatorEvaluation(choice.id, choice, indicator, frame, headline, events, placebo, verdict,
-                               tuple(dict.fromkeys(notes)), staggered)
+                               tuple(dict.fromkeys(notes)), staggered, caution)
+
+
+def _dynamic_note(events: pd.DataFrame, indicator: Indicator) -> str | None:
+    """How the effect develops with time since joining (staggered designs tell this story best)."""
+    after = events[events.event_time >= 0].dropna(subset=["estimate"])
+    if len(after) < 3:
+        return None
+    first, last = after.iloc[0], after.iloc[-1]
+    step = "jaar" if indicator.frequency == "jaar" else "kwartaal"
+    return (f"Het effect verandert met de duur van deelname: in het eerste {step} {signed(first.estimate)}, "
+            f"na {int(last.event_time)} {'jaar' if step == 'jaar' else 'kwartalen'} {signed(last.estimate)} "
+            "(gemiddeld over de gemeenten die zo lang meedoen).")
 
 
 def evaluate_outcomes(study: Study) -> list[IndicatorEvaluation]:
@@ -210,8 +228,8 @@ def evaluate_per_unit(study: Study, evaluations: list[IndicatorEvaluation]) -> p
     alpha = 1 - study.params.report.confidence_level
     rows = []
     for evaluation in evaluations:
-        if evaluation.headline is None:
-            continue
+        if evaluation.headline is None or evaluation.verdict == "onbetrouwbaar":
+            continue  # a design that fails its pre-start check fails it for every municipality too
         frame = evaluation.frame
         for unit, part in frame[frame.group == 1].groupby("unit_id"):
             single = pd.concat([part, frame[frame.group == 0]])

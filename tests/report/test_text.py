@@ -28,26 +28,27 @@ def evaluation(estimate, low, high, verdict, steered=False, counterfactual=100.0
 def test_clear_decrease_states_size_share_and_interval():
     text = effect_sentence(evaluation(-7.9, -9.3, -6.5, "gedaald"))
     assert "waarschijnlijk gedaald door het initiatief" in text
-    assert "7,9 per 1.000 inwoners minder" in text
-    assert "8%" in text and "−9,3 tot −6,5" in text
+    assert "7,9 per 1.000 inwoners minder dan zonder initiatief verwacht (8% minder)" in text
+    assert "marge 6,5 tot 9,3 per 1.000 inwoners minder" in text
 
 
 def test_increase_uses_the_word_for_more():
     text = effect_sentence(evaluation(17.9, 7.5, 28.0, "gestegen", counterfactual=220.0))
-    assert "waarschijnlijk gestegen" in text and "meer" in text and "+7,5 tot +28,0" in text
+    assert "waarschijnlijk gestegen" in text and "(8% meer)" in text and "marge 7,5 tot 28,0 per 1.000 inwoners meer" in text
 
 
 @pytest.mark.parametrize("low, high", [(-3.0, 1.0), (-0.1, 5.0), (0.0, 2.0)])
 def test_interval_with_zero_never_claims_an_effect(low, high):
     text = effect_sentence(evaluation((low + high) / 2, low, high, "geen_verschil"))
     assert "geen aantoonbaar verschil" in text
-    assert "waarschijnlijk" not in text
+    assert "waarschijnlijk gedaald" not in text and "waarschijnlijk gestegen" not in text
+    assert f"daling van meer dan {number(abs(low), 1)}" in text and f"stijging van meer dan {number(abs(high), 1)}" in text
 
 
 def test_failed_diagnostics_say_too_little_or_unreliable():
     assert effect_sentence(evaluation(-5, -7, -3, "te_weinig")).startswith("Te weinig gegevens om iets te zeggen")
     unreliable = effect_sentence(evaluation(13.8, 12.3, 15.3, "onbetrouwbaar"))
-    assert "geen betrouwbare uitspraak" in unreliable and "waarschijnlijk" not in unreliable
+    assert "geen betrouwbare uitspraak" in unreliable and "waarschijnlijk ge" not in unreliable
 
 
 def test_budget_effect_is_named_as_such():
@@ -60,8 +61,9 @@ def test_key_messages_between_three_and_six_and_honest():
                    evaluation(3, 1, 5, "onbetrouwbaar")]
     messages = key_messages(evaluations, ["Proces."])
     assert 3 <= len(messages) <= 6
-    assert sum("waarschijnlijk" in m for m in messages) == 1
+    assert sum("waarschijnlijk gedaald" in m for m in messages) == 1
     assert any("zeggen de gegevens niets betrouwbaars" in m for m in messages)
+    assert sum("geen aantoonbaar verschil" in m.lower() for m in messages) == 1
 
 
 def test_coverage_names_the_missing_quintuple_aim_domains():
@@ -83,8 +85,15 @@ def test_dutch_dates():
     assert dutch_date(datetime(2024, 12, 31)) == "31 december 2024"
 
 
-def test_no_difference_says_what_could_not_have_been_seen():
-    headline = Headline(0.1, -1.8, 1.9, 0.9, "twfe", "cluster", 7, 80, 100.0, 6, detectable=2.6)
-    e = IndicatorEvaluation("ziekenhuisopnames", IndicatorChoice(id="ziekenhuisopnames"), ADMISSIONS, pd.DataFrame(),
-                            headline, None, 0.5, "geen_verschil", (), False)
-    assert "kleiner dan ongeveer 2,6 per 1.000 inwoners (3%) was met deze gegevens niet te zien" in effect_sentence(e)
+def test_caution_travels_with_the_claim():
+    e = evaluation(-7.9, -9.3, -6.5, "gedaald")
+    e = IndicatorEvaluation(e.id, e.choice, e.indicator, e.frame, e.headline, None, 0.05, "gedaald", (), False,
+                            "de trends liepen voor de start niet helemaal gelijk op")
+    assert effect_sentence(e).endswith("Lees met voorzichtigheid: de trends liepen voor de start niet helemaal gelijk op.")
+
+
+def test_abbreviations_keep_their_capitals():
+    from evaluatie.report.text import lower_first
+
+    assert lower_first("Wmo-uitgaven per inwoner") == "Wmo-uitgaven per inwoner"
+    assert lower_first("Ziekenhuisopnames") == "ziekenhuisopnames"

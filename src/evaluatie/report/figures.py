@@ -92,7 +92,7 @@ def effects_figure(rows: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def event_study_figure(table: pd.DataFrame, indicator: Indicator) -> plt.Figure:
+def event_study_figure(table: pd.DataFrame, indicator: Indicator, step: str = "periode") -> plt.Figure:
     """Effect per period relative to the start, with intervals; before the start should hover around zero."""
     house_style()
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
@@ -106,7 +106,8 @@ def event_study_figure(table: pd.DataFrame, indicator: Indicator) -> plt.Figure:
                     capsize=2, markersize=4, label=label)
     ax.axhline(0, color=NEUTRAL_COLOUR, linewidth=1)
     ax.axvline(-0.5, color=NEUTRAL_COLOUR, linestyle=":", linewidth=1.2)
-    ax.set_xlabel("perioden ten opzichte van de start")
+    plural = {"jaar": "jaren", "kwartaal": "kwartalen", "meting": "metingen"}.get(step, "perioden")
+    ax.set_xlabel(f"{plural} ten opzichte van de start")
     ax.set_ylabel(f"verschil ({axis_label(indicator)})")
     ax.set_title(indicator.label)
     _dutch_ticks(ax.yaxis)

@@ -22,24 +22,31 @@ def cover(region_name: str, summaries: list[dict]) -> None:
     banner = ('<p class="demo-banner">DEMO: verzonnen gegevens over verzonnen gemeenten.</p>'
               if any(s["demo"] for s in summaries) else "")
     _html(f"{banner}<h1>{esc(region_name)}: overzicht van de initiatieven</h1>"
-          f"<p>{len(summaries)} initiatieven. Klik op een naam voor het volledige rapport.</p>")
+          f"<p>{len(summaries)} {'initiatief' if len(summaries) == 1 else 'initiatieven'}. Klik op een naam voor het "
+          "volledige rapport.</p>")
 
 
 def initiatives(summaries: list[dict]) -> None:
     rows = []
     for s in summaries:
-        verdicts = pd.Series([e["verdict"] for e in s["effects"]])
+        verdicts = pd.Series([e["verdict"] for e in s["effects"]], dtype=object)
+        budget = pd.Series([e["budget_effect"] for e in s["effects"]], dtype=bool)
         rows.append({"Initiatief": f'<a href="{esc(s["initiative"])}.html">{esc(s["name"])}</a>',
                      "Gemeenten": s["n_treated"], "Indicatoren": len(s["effects"]),
-                     "Effect aangetoond": int(verdicts.isin(["gedaald", "gestegen"]).sum()),
-                     "Geen aantoonbaar verschil": int((verdicts == "geen_verschil").sum()),
-                     "Geen betrouwbare uitspraak": int(verdicts.isin(["onbetrouwbaar", "te_weinig"]).sum())})
+                     "Effect": int((verdicts.isin(["gedaald", "gestegen"]) & ~budget).sum()),
+                     "Budgeteffect": int((verdicts.isin(["gedaald", "gestegen"]) & budget).sum()),
+                     "Geen verschil": int((verdicts == "geen_verschil").sum()),
+                     "Onbetrouwbaar": int(verdicts.isin(["onbetrouwbaar", "te_weinig"]).sum())})
     frame = pd.DataFrame(rows)
-    _html(table(frame, numeric=set(frame.columns) - {"Initiatief"}, markup={"Initiatief"}))
+    _html(table(frame, numeric=set(frame.columns) - {"Initiatief"}, markup={"Initiatief"},
+                caption="Aantal indicatoren per conclusie (effect aangetoond, budgeteffect, geen aantoonbaar verschil, "
+                        "geen betrouwbare uitspraak)"))
 
 
 def effects(summaries: list[dict]) -> None:
-    rows = pd.DataFrame([{**e, "label": f"{s['name']}: {e['label']}"} for s in summaries for e in s["effects"]])
+    several = len(summaries) > 1
+    rows = pd.DataFrame([{**e, "label": f"{s['name']}: {e['label']}" if several else e["label"]}
+                         for s in summaries for e in s["effects"]])
     if rows.empty:
         return
     shown = rows.dropna(subset=["relative"])
@@ -47,7 +54,9 @@ def effects(summaries: list[dict]) -> None:
            alt="Puntgrafiek met voor elk initiatief en elke indicator het effect in procenten met de "
                "onzekerheidsmarge; een marge die de nullijn raakt betekent geen aantoonbaar effect.",
            caption="Effecten van alle initiatieven in de regio, in procenten van de verwachte waarde zonder initiatief.")
-    frame = pd.DataFrame({"Initiatief en indicator": rows.label, "Effect (%)": rows.relative.map(lambda v: signed(v, 0)),
+    frame = pd.DataFrame({"Initiatief en indicator" if several else "Indicator":
+                          rows.label + rows.budget_effect.map({True: " (budgeteffect)", False: ""}),
+                          "Effect (%)": rows.relative.map(lambda v: signed(v, 0)),
                           "Conclusie": rows.verdict.map(VERDICT_LABELS)})
     _html(table(frame, numeric={"Effect (%)"}))
 

@@ -6,6 +6,7 @@ written to a temporary file that replaces the old report only when complete.
 
 from __future__ import annotations
 
+import copy
 import getpass
 import html
 import os
@@ -37,12 +38,15 @@ def scrub(text: str, project_dir: Path) -> str:
     replacements = {str(project_dir.resolve()): ".", sys.prefix: "<python>", sys.base_prefix: "<python>",
                     str(Path.home()): "~", tempfile.gettempdir(): "<tmp>"}
     for old, new in sorted(replacements.items(), key=lambda item: -len(item[0])):
-        if len(old) > 1:
-            text = text.replace(old, new)
-    for name in {getpass.getuser(), socket.gethostname()}:
-        if len(name) > 2:
-            text = re.sub(rf"\b{re.escape(name)}\b", "<anoniem>", text)
-    return text
+        if len(old) > 1:  # only where the path begins, not inside a longer path
+            text = re.sub(rf"(?<![\w/.-]){re.escape(old)}", lambda _, new=new: new, text)
+    # A user name is personal where it names a folder or an account, not where it is an ordinary word
+    # (the user 'root' must not break CSS ':root'); a host name likewise, unless it is long and specific.
+    user, host = re.escape(getpass.getuser()), re.escape(socket.gethostname())
+    text = re.sub(rf"(?<=[/\\]){user}(?=[/\\])|{user}(?=@)", "<anoniem>", text)
+    if len(socket.gethostname()) >= 6:
+        text = re.sub(rf"\b{host}\b", "<anoniem>", text)
+    return re.sub(rf"(?<=@){host}\b", "<anoniem>", text)
 
 
 def scrub_notebook(notebook: nbformat.NotebookNode, project_dir: Path) -> nbformat.NotebookNode:
@@ -56,7 +60,11 @@ def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
         template_name="evaluatie", extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="nl",
     )
+    notebook = copy.deepcopy(notebook)
     notebook.metadata["title"] = title
+    for cell in notebook.cells:  # warnings and logs are for the analyst (kept in the .ipynb), not the report
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     body, _ = exporter.from_notebook_node(notebook)
     return with_table_of_contents(body)
 
@@ -97,13 +105,14 @@ th, td {{ border-bottom: 1px solid #ccc; padding: 0.35rem 0.6rem; text-align: le
 th {{ background: #eef3f8; }}
 .mislukt {{ color: #b3261e; font-weight: 600; }}
 .gereed {{ color: #1b5e20; }}
+.demo-banner {{ background: #fff3cd; border: 2px solid #b8860b; padding: 0.6rem 1rem; font-weight: 600; }}
 </style>
 </head>
 <body>
-<h1>{title}</h1>
+{banner}<h1>{title}</h1>
 <p>{intro}</p>
 <table>
-<thead><tr><th scope="col">Regio</th><th scope="col">Initiatief</th><th scope="col">Status</th><th scope="col">Datum</th><th scope="col">Toelichting</th></tr></thead>
+<thead><tr><th scope="col">Regio</th><th scope="col">Initiatief</th><th scope="col">Status</th><th scope="col">Datum</th><th scope="col">Bevindingen</th></tr></thead>
 <tbody>
 {rows}
 </tbody>
@@ -126,14 +135,17 @@ def index_html(entries: list[dict], overviews: set[str] = frozenset()) -> str:
             link = f'<a href="{html.escape(entry["report"])}">{html.escape(entry["name"])}</a>'
         else:
             link = html.escape(entry["name"])
-        note = html.escape(entry.get("error") or "")
+        note = html.escape(entry.get("error") or entry.get("findings") or "")
         if entry["status"] == "failed" and entry.get("report"):
             note += " Het vorige rapport blijft beschikbaar."
         rows.append(
             f"<tr><td>{region}</td><td>{link}</td>"
             f'<td class="{status}">{status}</td><td>{html.escape(entry["date"])}</td><td>{note}</td></tr>'
         )
+    banner = ('<p class="demo-banner">DEMO: deze rapporten gebruiken verzonnen gegevens over verzonnen gemeenten.</p>'
+              if any(e.get("demo") for e in entries) else "")
     return _INDEX.format(
+        banner=banner,
         title="Evaluatierapporten per initiatief",
         intro="Eén rapport per samenwerkingsinitiatief; de naam van een regio opent het overzicht van alle "
               "initiatieven in die regio.",

@@ -25,7 +25,7 @@ from evaluatie.outcome.translate import translate_effect
 from evaluatie.periods import parse_period
 from evaluatie.process import ProcessEvaluation, evaluate_process
 from evaluatie.report import figures
-from evaluatie.report.formats import euro, number, p_value, signed
+from evaluatie.report.formats import euro_amount, number, p_value, signed
 from evaluatie.report.render import TOC_PLACEHOLDER, dutch_date, write_atomic
 from evaluatie.report.text import DOMAIN_LABELS, coverage_sentence, effect_sentence, key_messages, lower_first
 from evaluatie.study import Study
@@ -99,13 +99,13 @@ def cover(study: Study) -> None:
     last = max(study.panel.period.unique(), key=lambda p: parse_period(p).end_time)
     banner = ('<p class="demo-banner">DEMO: dit rapport gebruikt verzonnen gegevens over verzonnen gemeenten. '
               "De cijfers zeggen niets over een bestaand initiatief.</p>") if params.demo else ""
-    spread = f" (gespreide start tot {esc(starts[-1])})" if starts[-1] != starts[0] else ""
+    spread = f" (gespreide start tot {esc(start_text(starts[-1]))})" if starts[-1] != starts[0] else ""
     _html(
         f"{banner}<h1>{esc(params.name)}</h1>"
         f'<p class="subtitle">Evaluatierapport voor de stuurgroep</p><ul class="facts">'
         f"<li><strong>Regio:</strong> {esc(region.iloc[0] if len(region) else params.region)}</li>"
         f"<li><strong>Partners:</strong> {esc(', '.join(p.name for p in params.partners))}</li>"
-        f"<li><strong>Looptijd:</strong> vanaf {esc(starts[0])}{spread}</li>"
+        f"<li><strong>Looptijd:</strong> vanaf {esc(start_text(starts[0]))}{spread}</li>"
         f"<li><strong>Gegevens tot en met:</strong> {esc(last)}</li>"
         f"<li><strong>Rapport gemaakt op:</strong> {dutch_date(datetime.now())}</li></ul>"
         f"{TOC_PLACEHOLDER}"
@@ -137,11 +137,14 @@ def summary(study: Study, evaluations: list[IndicatorEvaluation], process: Proce
     coverage = []
     for domain, label in DOMAIN_LABELS.items():
         related = [e for e in evaluations if domain in e.indicator.domains]
+        arrows = {"gedaald": "↓ ", "gestegen": "↑ "}
+        shown = [arrows[e.verdict] + lower_first(e.indicator.label) for e in related if e.verdict in arrows]
         if not related:
             status = "niet gemeten"
-        elif any(e.verdict in ("gedaald", "gestegen") for e in related):
-            status = "effect aangetoond voor " + ", ".join(lower_first(e.indicator.label) for e in related
-                                                           if e.verdict in ("gedaald", "gestegen"))
+        elif shown:
+            status = "effect aangetoond: " + "; ".join(shown)
+        elif all(e.verdict in ("onbetrouwbaar", "te_weinig") for e in related):
+            status = "gemeten, geen betrouwbare uitspraak"
         else:
             status = "gemeten, geen effect aangetoond"
         coverage.append({"Doel (Quintuple Aim)": label, "Indicatoren": len(related), "Wat zegt het bewijs?": status})
@@ -175,7 +178,7 @@ def initiative(study: Study) -> None:
                  for k, v in params.financing.model_dump().items() if v not in (None, [], False)]
     units = study.units.set_index("unit_id")
     treated = pd.DataFrame([{"Gemeente": units.loc[u, "name"], "Code": u, "Inwoners": number(units.loc[u, "population"], 0),
-                             "Start": str(s)} for u, s in study.treated_starts.items()])
+                             "Start": start_text(s)} for u, s in study.treated_starts.items()])
     _html(
         f"<p>{esc(params.description)}</p><h3>Partners</h3>{table(partners)}"
         f"<h3>Deelnemende gemeenten</h3>{table(treated, numeric={'Inwoners'})}"
@@ -204,14 +207,15 @@ def overview_rows(evaluations: list[IndicatorEvaluation]) -> pd.DataFrame:
     """One row per indicator with the headline numbers (also used for the region overview)."""
     rows = []
     for e in evaluations:
-        h = e.headline
+        h = e.headline if e.verdict not in ("onbetrouwbaar", "te_weinig") else None
         values = (h.estimate, h.ci_low, h.ci_high, h.p_value) if h else (math.nan,) * 4
         relative = [h.relative(v) for v in values[:3]] if h else [math.nan] * 3
         rows.append({"indicator": e.id, "label": e.indicator.label, "estimate": values[0], "ci_low": values[1],
                      "ci_high": values[2], "p_value": values[3], "relative": relative[0],
                      "relative_low": min(relative[1:]), "relative_high": max(relative[1:]),
                      "verdict": e.verdict, "budget_effect": e.is_budget_effect,
-                     "n_treated": h.n_treated if h else 0, "n_control": h.n_control if h else 0,
+                     "n_treated": e.headline.n_treated if e.headline else 0,
+                     "n_control": e.headline.n_control if e.headline else 0,
                      "sentence": effect_sentence(e)})
     return pd.DataFrame(rows)
 
@@ -222,7 +226,8 @@ def effects(evaluations: list[IndicatorEvaluation], confidence_level: float) -> 
     overview = pd.DataFrame({
         "Indicator": rows.label + rows.budget_effect.map({True: " (budgeteffect)", False: ""}),
         "Effect": rows.estimate.map(signed),
-        f"{level}%-onzekerheidsmarge": [f"{signed(a)} tot {signed(b)}" for a, b in zip(rows.ci_low, rows.ci_high)],
+        f"{level}%-marge": [f"{signed(a)} tot {signed(b)}" if math.isfinite(a) else "–"
+                            for a, b in zip(rows.ci_low, rows.ci_high)],
         "Effect (%)": rows.relative.map(lambda v: signed(v, 0)),
         "Conclusie": rows.verdict.map(VERDICT_LABELS),
     })
@@ -244,17 +249,40 @@ def _indicator_section(e: IndicatorEvaluation, level: str) -> None:
     parts = [f"<h3>{esc(e.indicator.label)}</h3><p><strong>{esc(effect_sentence(e))}</strong></p>"]
     if e.headline:
         h = e.headline
-        parts.append(f"<p class='note'>Methode: {esc(h.method)}. {esc(h.inference)} Deelnemende gemeenten: "
-                     f"{h.n_treated}; vergelijkingsgemeenten: {h.n_control}.</p>")
+        how = (" Omdat er minder dan 10 deelnemende gemeenten zijn, is de onzekerheid bepaald door de deelname "
+               "999 keer bij toeval aan andere gemeenten toe te wijzen." if "andomisatie" in h.inference else "")
+        if e.staggered:
+            how = (" De gemeenten begonnen in verschillende jaren; elke groep is vergeleken met gemeenten die nooit "
+                   "meededen. Met weinig gemeenten per groep is de marge eerder te smal dan te breed.")
+        parts.append(f"<p class='note'>{h.n_treated} deelnemende gemeente{'n' if h.n_treated != 1 else ''} "
+                     f"vergeleken met {h.n_control} gemeenten die niet meedoen.{esc(how)}</p>")
     parts += [f'<p class="warning">{esc(n)}</p>' for n in e.notes]
     _html("".join(parts))
     if e.event_study is not None and not e.event_study.empty:
-        figure(figures.event_study_figure(e.event_study, e.indicator),
+        figure(figures.event_study_figure(e.event_study, e.indicator, _step(e)),
                alt=f"Puntgrafiek van het verschil tussen deelnemende en vergelijkingsgemeenten voor "
                    f"{lower_first(e.indicator.label)}, per periode voor en na de start, met {level}%-marges; "
                    "punten voor de start rond nul ondersteunen de vergelijking.",
-               caption="Verschil per periode ten opzichte van de start (periode 0 = eerste periode met het initiatief; "
-                       "periode −1 is het ijkpunt). Voor de start horen de punten rond nul te liggen.")
+               caption=f"Verschil per {_step(e)} ten opzichte van de start (0 = eerste {_step(e)} met het initiatief; "
+                       "−1 is het ijkpunt). Voor de start horen de punten rond nul te liggen.")
+
+
+def _step(e: IndicatorEvaluation) -> str:
+    """What one step on the event-time axis is: a quarter, a year, or a survey round."""
+    if e.indicator.frequency == "kwartaal":
+        return "kwartaal"
+    years = sorted(e.frame.year.unique())
+    return "jaar" if all(b - a == 1 for a, b in zip(years, years[1:])) else "meting"
+
+
+def start_text(period) -> str:
+    """2019Q3 -> 'juli 2019 (3e kwartaal)'; 2018 -> '2018'."""
+    text = str(period)
+    if "Q" not in text:
+        return text
+    year, quarter = text.split("Q")
+    month = ["januari", "april", "juli", "oktober"][int(quarter) - 1]
+    return f"{month} {year} ({quarter}e kwartaal)"
 
 
 def _area_population(e: IndicatorEvaluation) -> float:
@@ -263,41 +291,49 @@ def _area_population(e: IndicatorEvaluation) -> float:
 
 
 def money(evaluations: list[IndicatorEvaluation]) -> None:
-    """Who pays, who saves: effects in euros per year and cumulatively, by payer."""
-    rows = []
+    """Who pays, who saves: effects in euros per year and since the start, by payer."""
+    rows, used = [], set()
     for e in evaluations:
         h, indicator = e.headline, e.indicator
-        if h is None or e.verdict in ("te_weinig", "onbetrouwbaar") or indicator.law not in PAYER_LABELS:
+        if h is None or indicator.law not in PAYER_LABELS:
             continue
         if indicator.unit == "euro":
-            rate_per, price = 1.0, 1.0
+            rate_per, price, price_text = 1.0, 1.0, "het bedrag zelf"
         elif indicator.unit == "aantal" and indicator.euro_per_unit:
-            rate_per, price = 1000.0, indicator.euro_per_unit
+            rate_per, price, price_text = 1000.0, indicator.euro_per_unit, f"€ {number(indicator.euro_per_unit, 0)} per keer"
         else:
+            continue
+        used.add(e.id)
+        row = {"Indicator": indicator.label, "Betaler": PAYER_LABELS[indicator.law], "Aangenomen prijs": price_text}
+        if e.is_budget_effect:
+            rows.append({**row, "Besparing (+) of extra kosten (−) per jaar": "geen besparing door samenwerking",
+                         "Marge per jaar": "de uitgaven zijn vastgezet door de budgetafspraak", "Sinds de start": "–"})
+            continue
+        if e.verdict not in ("gedaald", "gestegen"):
+            rows.append({**row, "Besparing (+) of extra kosten (−) per jaar": VERDICT_LABELS[e.verdict],
+                         "Marge per jaar": "–", "Sinds de start": "–"})
             continue
         per_year = 4 if indicator.frequency == "kwartaal" else 1
         yearly = _Scaled(h.estimate * per_year, h.ci_low * per_year, h.ci_high * per_year)
         years = h.post_periods / per_year
-        translation = translate_effect(yearly, observed_level=(h.counterfactual + h.estimate) * per_year,
-                                       population=_area_population(e), rate_per=rate_per, euros_per_unit=price,
-                                       years=years).table.set_index("measure")
-        euros = translation.loc["euro per jaar"]
-        shown = e.verdict in ("gedaald", "gestegen")
-        rows.append({
-            "Indicator": indicator.label + (" (budgeteffect)" if e.is_budget_effect else ""),
-            "Betaler": PAYER_LABELS[indicator.law],
-            "Per jaar": euro(-euros.estimate) if shown else "niet aangetoond",
-            "Marge per jaar": f"{euro(-euros.ci_high)} tot {euro(-euros.ci_low)}",
-            f"Totaal over {number(years, 0)} jaar": euro(-euros.estimate * years) if shown else "niet aangetoond",
-        })
+        euros = translate_effect(yearly, observed_level=(h.counterfactual + h.estimate) * per_year,
+                                 population=_area_population(e), rate_per=rate_per, euros_per_unit=price,
+                                 years=years).table.set_index("measure").loc["euro per jaar"]
+        low, high = sorted([-euros.ci_low, -euros.ci_high])
+        rows.append({**row, "Besparing (+) of extra kosten (−) per jaar": euro_amount(-euros.estimate),
+                     "Marge per jaar": f"{euro_amount(low)} tot {euro_amount(high)}",
+                     "Sinds de start": f"{euro_amount(-euros.estimate * years)} over {number(years, 1)} jaar"})
     if not rows:
         _html("<p>Voor geen van de indicatoren is een bedrag in euro's te geven.</p>")
         return
-    _html("<p>Besparingen staan als positief bedrag, extra kosten als negatief bedrag, voor alle deelnemende gemeenten "
-          "samen. Bedragen komen alleen in de kolommen 'per jaar' en 'totaal' als het effect is aangetoond. De "
-          "indicatoren overlappen (ziekenhuisopnames zitten ook in de kosten van medisch-specialistische zorg): "
-          "tel de bedragen niet op.</p>"
-          + table(pd.DataFrame(rows), numeric={"Per jaar"}, caption="Wie betaalt, wie bespaart"))
+    overlap = ("ziekenhuisopnames" in used and used & {"zvw_kosten_msz", "zvw_kosten_totaal"}) or \
+              ("zvw_kosten_totaal" in used and used & {"zvw_kosten_msz", "zvw_kosten_wijkverpleging"})
+    _html("<p>Bedragen voor alle deelnemende gemeenten samen, alleen waar het effect is aangetoond. Een positief "
+          "bedrag is een besparing voor de betaler, een negatief bedrag zijn extra kosten. Besparingen komen vaak "
+          "terecht bij een andere betaler dan die investeert.</p>"
+          + ("<p>De indicatoren overlappen (de ene kostensoort zit in de andere): tel de bedragen niet op.</p>"
+             if overlap else "")
+          + table(pd.DataFrame(rows), caption="Wie betaalt, wie bespaart"))
 
 
 class _Scaled:
@@ -311,16 +347,23 @@ def per_municipality(per_unit: pd.DataFrame, evaluations: list[IndicatorEvaluati
     if per_unit.empty:
         _html("<p>Een uitsplitsing per gemeente is bij dit ontwerp niet mogelijk.</p>")
         return
-    labels = {e.id: e.indicator.label for e in evaluations}
+    order = {e.id: i for i, e in enumerate(evaluations)}
+    labels = {e.id: e.indicator.label + (" (budgeteffect)" if e.is_budget_effect else "") for e in evaluations}
     verdict = per_unit.apply(lambda r: "waarschijnlijk gedaald" if r.ci_high < 0 else "waarschijnlijk gestegen"
                              if r.ci_low > 0 else "geen aantoonbaar verschil", axis=1)
-    frame = pd.DataFrame({"Gemeente": per_unit.name, "Indicator": per_unit.indicator.map(labels),
-                          "Effect": per_unit.estimate.map(signed),
-                          "Onzekerheidsmarge": [f"{signed(a)} tot {signed(b)}" for a, b in zip(per_unit.ci_low, per_unit.ci_high)],
-                          "Conclusie": verdict}).sort_values(["Gemeente", "Indicator"])
+    frame = (pd.DataFrame({"Gemeente": per_unit.name, "order": per_unit.indicator.map(order),
+                           "Indicator": per_unit.indicator.map(labels), "Effect": per_unit.estimate.map(signed),
+                           "Marge": [f"{signed(a)} tot {signed(b)}" for a, b in zip(per_unit.ci_low, per_unit.ci_high)],
+                           "Conclusie": verdict})
+             .sort_values(["Gemeente", "order"]).drop(columns="order"))
+    skipped = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "onbetrouwbaar"]
     _html("<p>Elke gemeenteraad wil weten wat het initiatief in de eigen gemeente deed. Per gemeente vergelijken we "
-          "met dezelfde vergelijkingsgemeenten; de onzekerheid is per gemeente groter dan voor alle gemeenten samen "
-          "(randomisatie-inferentie met één deelnemende gemeente).</p>" + table(frame, numeric={"Effect"}))
+          "met dezelfde vergelijkingsgemeenten; de onzekerheid is per gemeente veel groter dan voor alle gemeenten "
+          "samen. Bij zoveel vergelijkingen is af en toe een 'waarschijnlijk' door toeval te verwachten: kijk naar "
+          "het patroon, niet naar één uitschieter.</p>"
+          + (f"<p>Niet per gemeente getoond, omdat er ook samen geen betrouwbare uitspraak mogelijk is: "
+             f"{esc(', '.join(skipped))}.</p>" if skipped else "")
+          + table(frame, numeric={"Effect"}, caption="Effect per deelnemende gemeente"))
 
 
 # --- process evaluation ------------------------------------------------------------------------------
@@ -346,12 +389,14 @@ def process(pe: ProcessEvaluation | None) -> None:
         _html("<p>Voor dit initiatief zijn geen vragenlijsten of interviews aangeleverd.</p>")
         return
     respondents = pe.responses.data.groupby("wave").size() if pe.responses is not None else pd.Series(dtype=int)
-    counts = ", ".join(f"{n} in {w}" for w, n in respondents.items())
-    _html(f"<p>Partners vulden vragenlijsten in ({esc(counts)} antwoorden) en er zijn interviews gehouden. "
+    counts = " en ".join(f"{n} in {w}" for w, n in respondents.items())
+    _html(f"<p>Partners vulden vragenlijsten in: {esc(counts)}. Daarnaast zijn interviews gehouden. "
           "Groepen met minder dan "
           f"{pe.min_group_size} personen tonen we niet ('n &lt; {pe.min_group_size}'), zodat niemand herkenbaar is.</p>")
     figs = pe.figures()
-    consensus = pe.table("consensus")
+    consensus = pe.table("consensus").drop(columns=["Instrument"], errors="ignore")
+    if "Mediaan" in consensus:
+        consensus["Mediaan"] = consensus["Mediaan"].map(lambda v: v.split(",")[0] if isinstance(v, str) and v.endswith(",00") else v)
     if not consensus.empty:
         _html("<h3>Hoe ver is de samenwerking volgens de partners?</h3>"
               "<p>Elke partner gaf per onderwerp een score van 0 (nog niet begonnen) tot 5 (volledig ingebed). We tonen "
@@ -416,10 +461,24 @@ def coherence(evaluations: list[IndicatorEvaluation], pe: ProcessEvaluation | No
             lines_right.append("De partners zijn het overwegend eens en zien de samenwerking op alle onderwerpen in ontwikkeling.")
     else:
         lines_right.append("Zonder procesgegevens is deze vraag niet te beantwoorden.")
-    lines_good = [f"{len(good_direction)} van de {len(evaluations)} indicatoren bewegen aantoonbaar in de gewenste richting."]
-    if len(shown) > len(good_direction):
-        lines_good.append("Bij de overige aangetoonde effecten is de richting niet vanzelf gunstig (of het is een "
-                          "budgeteffect); bespreek of dat de bedoeling was.")
+    lines_good = [f"{len(good_direction)} van de {len(evaluations)} indicatoren bewegen aantoonbaar in de gewenste "
+                  "richting" + (f": {', '.join(lower_first(e.indicator.label) for e in good_direction)}." if good_direction else ".")]
+    for e in shown:
+        if e in good_direction:
+            continue
+        word = "daalde" if e.verdict == "gedaald" else "steeg"
+        if e.is_budget_effect:
+            lines_good.append(f"{e.indicator.label} {word} door de budgetafspraak; dat is geen effect van de samenwerking.")
+        elif e.indicator.direction == "ambigu":
+            lines_good.append(f"{e.indicator.label} {word}. Of dat gunstig is (bijvoorbeeld minder nodig) of niet "
+                              "(bijvoorbeeld minder toegang of hogere kosten), is aan de stuurgroep om te beoordelen.")
+        else:
+            lines_good.append(f"{e.indicator.label} {word}, en dat is de ongewenste richting; bespreek de oorzaak.")
+    if shown and pe is not None and not pe.consensus.empty:
+        latest = pe.consensus[(pe.consensus.wave == pe.waves[-1]) & ~pe.consensus.suppressed]
+        if len(latest) and (latest["median"] <= 2).mean() > 0.5:
+            lines_good.append("Let op: er zijn effecten, terwijl de partners de samenwerking op de meeste onderwerpen "
+                              "nog aan het begin zien. Bespreek wat de effecten dan verklaart.")
     lines_good.append(coverage_sentence(evaluations))
     _html("<p>Proces en uitkomst horen bij elkaar: een samenwerking die nog aan het begin staat, laat zelden al "
           "effecten zien, en effecten zonder gedragen samenwerking houden zelden stand.</p>"
@@ -433,7 +492,10 @@ def coherence(evaluations: list[IndicatorEvaluation], pe: ProcessEvaluation | No
 
 
 def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> None:
-    files = pd.DataFrame([{"Rol": f.role, "Bestand": f.path, "SHA-256": f.sha256} for f in study.data_files])
+    roles = {"units": "gemeenten en kenmerken", "panel": "indicatoren per periode", "responses": "vragenlijsten",
+             "interviews": "gecodeerde interviews"}
+    files = pd.DataFrame([{"Gegevens": roles.get(f.role, f.role), "Bestand": f.path, "SHA-256": f.sha256}
+                          for f in study.data_files])
     level = number(100 * study.params.report.confidence_level, 0)
     params_text = yaml.safe_dump(study.params.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
     methods_used = sorted({e.headline.method for e in evaluations if e.headline})
@@ -447,11 +509,7 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> None:
         "(een nep-start enkele perioden voor de echte start, alleen op gegevens van voor de start) en tonen het "
         "verloop per periode.</li><li>Geen uitstraling naar de vergelijkingsgemeenten en geen andere verandering die "
         "alleen de deelnemende gemeenten trof.</li></ul>"
-        "<h3>Keuze van de inferentie</h3><p>Met minder dan 10 deelnemende gemeenten zijn gewone geclusterde "
-        "standaardfouten te optimistisch. Dan gebruiken we randomisatie-inferentie: we wijzen de deelname "
-        "vele keren willekeurig toe aan andere gemeenten en kijken hoe uitzonderlijk het echte effect is. Bij een "
-        "gespreide start gebruiken we de methode van Callaway &amp; Sant'Anna, omdat de gewone methode dan vertekend "
-        "kan zijn.</p>"
+        f"<h3>Keuze van de inferentie</h3>{_inference_text(evaluations)}"
         f"<h3>Vergelijkingsgemeenten</h3><p>{len(study.control_units)} gemeenten die niet aan dit of een ander "
         "initiatief deelnemen.</p>"
         f"<h3>Gegevensbronnen</h3>{table(files)}"
@@ -459,8 +517,27 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> None:
         "ook veranderd zijn.</li><li>Effecten van preventie komen vaak pas na jaren; een korte periode na de start "
         "kan ze missen.</li><li>Procesgegevens zijn zelfrapportage van de partners.</li></ul>"
         f"<p>Gemaakt met evaluatie versie {esc(__version__)}.</p>"
-        f"<details><summary>Parameters van deze evaluatie</summary><pre>{esc(params_text)}</pre></details>"
+        f"<details><summary>Parameters van deze evaluatie (voor analisten)</summary><pre>{esc(params_text)}</pre></details>"
     )
+
+
+def _inference_text(evaluations: list[IndicatorEvaluation]) -> str:
+    """Only the inference that was used, and why."""
+    parts = []
+    if any(e.headline and not e.staggered and "andomisatie" in e.headline.inference for e in evaluations):
+        parts.append("Met minder dan 10 deelnemende gemeenten zijn gewone geclusterde standaardfouten te optimistisch. "
+                     "We gebruiken dan randomisatie-inferentie: we wijzen de deelname 999 keer willekeurig toe aan "
+                     "andere gemeenten en kijken hoe uitzonderlijk het echte effect is; de wild cluster bootstrap "
+                     "staat in de bijlage ernaast.")
+    elif any(e.headline and not e.staggered for e in evaluations):
+        parts.append("Met 10 of meer deelnemende gemeenten gebruiken we standaardfouten die per gemeente zijn "
+                     "geclusterd.")
+    if any(e.staggered for e in evaluations):
+        parts.append("De gemeenten begonnen in verschillende jaren. De gewone methode is dan vertekend als het "
+                     "effect met de tijd verandert; daarom gebruiken we de methode van Callaway &amp; Sant'Anna, die "
+                     "elke startgroep alleen vergelijkt met gemeenten die nooit meededen. Haar standaardfouten zijn "
+                     "met weinig gemeenten per groep eerder te klein dan te groot.")
+    return "".join(f"<p>{p}</p>" for p in parts)
 
 
 def appendix(evaluations: list[IndicatorEvaluation], confidence_level: float) -> None:
@@ -469,6 +546,9 @@ def appendix(evaluations: list[IndicatorEvaluation], confidence_level: float) ->
         "Indicator": rows.label, "Schatting": rows.estimate.map(lambda v: number(v, 3)),
         "Ondergrens": rows.ci_low.map(lambda v: number(v, 3)), "Bovengrens": rows.ci_high.map(lambda v: number(v, 3)),
         "p-waarde": rows.p_value.map(p_value), "Deelnemend": rows.n_treated, "Vergelijking": rows.n_control,
+        "Placebotoets (p)": [p_value(e.placebo_p) if e.placebo_p is not None else "–" for e in evaluations],
+        "Methode en inferentie": [f"{e.headline.method}. {e.headline.inference}" if e.headline else "–"
+                                  for e in evaluations],
     })
     _html(table(frame, numeric={"Schatting", "Ondergrens", "Bovengrens", "p-waarde", "Deelnemend", "Vergelijking"},
                 caption=f"Schattingen met {number(100 * confidence_level, 0)}%-betrouwbaarheidsinterval"))

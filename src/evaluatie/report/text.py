@@ -18,7 +18,11 @@ DOMAIN_LABELS = {"kwaliteit": "ervaren kwaliteit van zorg", "gezondheid": "gezon
 UNIT_WORDS = {"aantal": "", "euro": "euro", "weken": "weken", "procent": "procentpunt", "procentpunt": "procentpunt"}
 
 
+ABBREVIATIONS = ("Wmo", "Zvw", "Wlz", "SEH", "GGZ", "GGD")
+
+
 def _amount(evaluation: IndicatorEvaluation, value: float) -> str:
+    """'4,7 weken', '7,9 per 1.000 inwoners', '€ 17,9 per verzekerde' (always positive)."""
     indicator = evaluation.indicator
     size = number(abs(value), 1)
     if indicator.unit == "euro":
@@ -29,8 +33,10 @@ def _amount(evaluation: IndicatorEvaluation, value: float) -> str:
 
 
 def lower_first(text: str) -> str:
-    """'Wachttijd voor ...' -> 'wachttijd voor ...' but keep abbreviations such as 'SEH-bezoeken'."""
-    return text if len(text) > 1 and text[1].isupper() else text[:1].lower() + text[1:]
+    """'Wachttijd voor ...' -> 'wachttijd voor ...', but 'Wmo-uitgaven' and 'SEH-bezoeken' stay as they are."""
+    if text.startswith(ABBREVIATIONS) or (len(text) > 1 and text[1].isupper()):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def effect_sentence(evaluation: IndicatorEvaluation) -> str:
@@ -42,35 +48,40 @@ def effect_sentence(evaluation: IndicatorEvaluation) -> str:
     if evaluation.verdict == "onbetrouwbaar":
         return (f"Over {lower_first(label)} valt geen betrouwbare uitspraak te doen: de deelnemende gemeenten en de "
                 "vergelijkingsgemeenten liepen al voor de start uiteen.")
-    interval = f"onzekerheidsmarge {signed(headline.ci_low)} tot {signed(headline.ci_high)}"
     if evaluation.verdict == "geen_verschil":
-        text = f"{label}: geen aantoonbaar verschil; het effect ligt ergens tussen {signed(headline.ci_low)} en {signed(headline.ci_high)}."
-        if math.isfinite(headline.detectable):
-            relative = headline.relative(headline.detectable)
-            share = f" ({number(abs(relative), 0)}%)" if math.isfinite(relative) else ""
-            text += (f" Een effect kleiner dan ongeveer {_amount(evaluation, headline.detectable)}{share} was met "
-                     "deze gegevens niet te zien.")
-        return text
+        return (f"{label}: geen aantoonbaar verschil. Een daling van meer dan {_amount(evaluation, headline.ci_low)} "
+                f"of een stijging van meer dan {_amount(evaluation, headline.ci_high)} is onwaarschijnlijk.")
     word, more = ("gedaald", "minder") if evaluation.verdict == "gedaald" else ("gestegen", "meer")
     relative = headline.relative(headline.estimate)
-    share = f", {number(abs(relative), 0)}%" if math.isfinite(relative) else ""
+    share = f" ({number(abs(relative), 0)}% {more})" if math.isfinite(relative) else ""
     cause = "door de financieringsafspraak (budgeteffect)" if evaluation.is_budget_effect else "door het initiatief"
-    return (f"{label}: waarschijnlijk {word} {cause}, met ongeveer {_amount(evaluation, headline.estimate)} "
-            f"{more} dan zonder initiatief verwacht{share} ({interval}).")
+    near, far = sorted([abs(headline.ci_low), abs(headline.ci_high)])
+    text = (f"{label}: waarschijnlijk {word} {cause}, {_amount(evaluation, headline.estimate)} {more} dan zonder "
+            f"initiatief verwacht{share}; marge {number(near, 1)} tot {_amount(evaluation, far)} {more}.")
+    if evaluation.caution:
+        text += f" Lees met voorzichtigheid: {evaluation.caution}."
+    return text
 
 
 def key_messages(evaluations: list[IndicatorEvaluation], process_lines: list[str] = ()) -> list[str]:
     """Three to six messages for the steering group, most important first."""
-    messages = [effect_sentence(e) for e in evaluations if e.verdict in ("gedaald", "gestegen")][:3]
+    shown = [effect_sentence(e) for e in evaluations if e.verdict in ("gedaald", "gestegen")]
+    others = []
     unclear = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "geen_verschil"]
     if unclear:
-        messages.append(f"Geen aantoonbaar verschil voor {_join(unclear)}. Dat betekent niet dat er geen effect is, "
-                        "maar de gegevens laten het niet zien.")
-    doubtful = [lower_first(e.indicator.label) for e in evaluations if e.verdict in ("onbetrouwbaar", "te_weinig")]
-    if doubtful:
-        messages.append(f"Over {_join(doubtful)} zeggen de gegevens niets betrouwbaars (te weinig gegevens of trends "
-                        "die al voor de start uiteenliepen).")
-    messages += list(process_lines)
+        others.append(f"Geen aantoonbaar verschil voor {_join(unclear)}: de gegevens laten geen effect zien dat groter "
+                      "is dan toeval kan verklaren (zie de marges per indicator).")
+    unreliable = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "onbetrouwbaar"]
+    if unreliable:
+        others.append(f"Over {_join(unreliable)} zeggen de gegevens niets betrouwbaars: de deelnemende gemeenten "
+                      "ontwikkelden zich al voor de start anders dan de vergelijkingsgemeenten, dus de vergelijking "
+                      "is niet eerlijk.")
+    too_little = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "te_weinig"]
+    if too_little:
+        others.append(f"Te weinig gegevens om iets te zeggen over {_join(too_little)}.")
+    others += list(process_lines)[:1]
+    room = max(6 - len(others), 3)
+    messages = shown[:room] + others
     if len(messages) < 3:
         messages.append(coverage_sentence(evaluations))
     return messages[:6]

@@ -1,0 +1,32 @@
+"""What leaves the machine: no local paths or user names, contents built without script."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from evaluatie.report.render import TOC_PLACEHOLDER, scrub, with_table_of_contents
+
+
+def test_scrub_removes_project_python_and_home_paths():
+    project = Path("/srv/evaluaties/regio")
+    text = scrub(f"File {project}/params/a.yaml, {sys.prefix}/lib/x.py, {Path.home()}/notes", project)
+    assert "/srv/evaluaties" not in text and sys.prefix not in text and str(Path.home()) + "/" not in text
+    assert "./params/a.yaml" in text and "<python>/lib/x.py" in text
+
+
+def test_scrub_removes_user_names_in_paths_but_keeps_ordinary_words():
+    user = getpass.getuser()
+    text = scrub(f":root {{ color: red }} /data/{user}/file {user}@server", Path("/nowhere"))
+    assert ":root {" in text
+    assert f"/{user}/" not in text and f"{user}@" not in text
+
+
+def test_contents_list_every_section_heading():
+    page = (f"<div>{TOC_PLACEHOLDER}</div>"
+            '<h2 id="Samenvatting">Samenvatting<a class="anchor-link" href="#Samenvatting">¶</a></h2>'
+            '<h2 id="Bijlage">Bijlage<a class="anchor-link" href="#Bijlage">¶</a></h2>')
+    out = with_table_of_contents(page)
+    assert '<a href="#Samenvatting">Samenvatting</a>' in out and '<a href="#Bijlage">Bijlage</a>' in out
+    assert out.index("Inhoud") < out.index('<h2 id="Samenvatting"')
