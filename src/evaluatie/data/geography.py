@@ -52,7 +52,7 @@ def normalise_name(name: str) -> str:
     return " ".join(re.sub(r"[^A-Z0-9]+", " ", text).split())
 
 
-def read_municipalities(path: Path, display: str, options: TextOptions = TextOptions()) -> pd.DataFrame:
+def read_municipalities(path: Path, display: str, options: TextOptions = TextOptions(sep=None)) -> pd.DataFrame:
     """The user's municipality reference table: columns ``code``, ``name``, ``year``.
 
     One row per municipality per year in which it existed (as CBS publishes the
@@ -122,7 +122,7 @@ def match_municipalities(
     return matched
 
 
-def read_mergers(path: Path, display: str, options: TextOptions = TextOptions()) -> pd.DataFrame:
+def read_mergers(path: Path, display: str, options: TextOptions = TextOptions(sep=None)) -> pd.DataFrame:
     """Mergers table: ``old_code``, ``new_code``, ``year`` (the merger took effect on 1 January of year)."""
     frame = read_any(path, display, options)
     require_columns(frame, display, ["old_code", "new_code", "year"])

@@ -1,0 +1,82 @@
+"""Params models of data.sources and building the canonical frames from them."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from pydantic import ValidationError
+
+from evaluatie.data.panel import DataError, PANEL_COLUMNS, UNIT_COLUMNS
+from evaluatie.data.sources import Sources, build_from_sources
+
+from .conftest import FIXTURES
+
+CBS = {"type": "cbs_statline", "path": "cbs_statline_regionale_kerncijfers.csv",
+       "indicators": {"bijstand": {"numerator": "PersonenMetBijstand_2", "denominator": "TotaleBevolking_1",
+                                   "per": 1000}}}
+VEKTIS = {"type": "vektis", "paths": ["Vektis_*_gemeente.csv"]}
+BASE = {"municipalities": "gemeenten_referentie.csv", "mergers": "herindelingen.csv", "boundary_year": 2019}
+
+
+def build(raw, folder=FIXTURES):
+    return build_from_sources(Sources.model_validate(raw), lambda relative: folder / relative)
+
+
+def test_canonical_frames():
+    built = build(dict(BASE, files=[VEKTIS, CBS], population="bijstand"))
+    assert list(built.units.columns) == UNIT_COLUMNS
+    assert list(built.panel.columns) == PANEL_COLUMNS + ["suppressed"]
+    groningen = built.units.set_index("unit_id").loc["GM0014"]
+    assert (groningen["name"], groningen.region, groningen.level) == ("Groningen", "noord", "gemeente")
+    cbs = pd.read_csv(FIXTURES / CBS["path"], sep=";")
+    assert groningen.population == cbs[(cbs.RegioS.str.strip() == "GM0014") & (cbs.Perioden == "2019JJ00")].TotaleBevolking_1.iloc[0]
+
+
+@pytest.mark.parametrize("raw, message", [
+    (dict(BASE, boundary_year=None, files=[CBS]), "'mergers' and 'boundary_year' go together"),
+    (dict(BASE, files=[]), "at least 1 item"),
+    (dict(BASE, files=[dict(CBS, type="statline")]), "does not match any of the expected tags"),
+    (dict(BASE, files=[{"type": "table", "path": "x.csv", "unit": "u", "period": "p"}]),
+     "a long table needs 'indicator' and 'value'"),
+    (dict(BASE, files=[{"type": "table", "path": "x.csv", "unit": "u", "period": "p", "layout": "wide"}]),
+     "a wide table needs 'indicators'"),
+    (dict(BASE, files=[dict(CBS, indicators={"x": {"numerator": "a"}})]), "a 'numerator' needs a 'denominator'"),
+    (dict(BASE, files=[dict(CBS, pathh="x")]), "Extra inputs are not permitted"),
+])
+def test_invalid_params(raw, message):
+    with pytest.raises(ValidationError, match=message):
+        Sources.model_validate(raw)
+
+
+def test_one_indicator_from_two_sources():
+    double = dict(CBS, indicators={"zvw_kosten_msz": "TotaleBevolking_1"})
+    with pytest.raises(DataError, match="indicator zvw_kosten_msz .* comes from more than one place: "
+                                        "Vektis_\\*_gemeente.csv, cbs_statline_regionale_kerncijfers.csv"):
+        build(dict(BASE, files=[VEKTIS, double]))
+
+
+def test_no_mergers_leaves_old_codes_unknown_for_the_latest_year():
+    with pytest.raises(DataError, match="GM0009, GM0017, GM0393 in the data are not in the reference table for 2019; "
+                                        "a merged municipality needs 'mergers' and 'boundary_year'"):
+        build({"municipalities": "gemeenten_referentie.csv", "files": [VEKTIS]})
+
+
+def test_reference_without_regions(tmp_path):
+    for path in FIXTURES.glob("*"):
+        shutil.copy(path, tmp_path / path.name)
+    reference = tmp_path / "gemeenten_referentie.csv"
+    reference.write_text("\n".join(line.rsplit(",", 2)[0] for line in reference.read_text().splitlines()))
+    with pytest.raises(DataError, match="gemeenten_referentie.csv: column\\(s\\) region, region_name missing"):
+        build(dict(BASE, files=[CBS]), tmp_path)
+
+
+def test_no_vektis_files():
+    with pytest.raises(DataError, match="nergens_\\*.csv: no file matches"):
+        build(dict(BASE, files=[{"type": "vektis", "paths": ["nergens_*.csv"]}]))
+
+
+def test_population_indicator_without_denominators():
+    with pytest.raises(DataError, match="no denominators for indicator 'wmo_wachttijd'"):
+        build(dict(BASE, files=[CBS], population="wmo_wachttijd"))
