@@ -194,10 +194,22 @@ def monitoring(evaluations: list[IndicatorEvaluation]) -> None:
         "toetst de uitkomstevaluatie in het volgende hoofdstuk.</p>"
     )
     for e in evaluations:
-        first, last = e.frame.period.min(), e.frame.period.max()
-        figure(figures.trend_figure(e.frame, e.indicator),
-               alt=f"Lijngrafiek: {e.indicator.label}, gemiddelde van de deelnemende gemeenten en van de "
-                   f"vergelijkingsgemeenten per periode van {first} tot en met {last}; een stippellijn markeert de start.")
+        figure(figures.trend_figure(e.frame, e.indicator), alt=_trend_alt(e))
+
+
+def _trend_alt(e: IndicatorEvaluation) -> str:
+    """Alt text that states what the lines show, not only that there are lines."""
+    means = (e.frame.assign(w=e.frame.value * e.frame.weight).groupby(["group", "period"])[["w", "weight"]].sum()
+             .assign(mean=lambda d: d.w / d.weight)["mean"])
+    periods = sorted(e.frame.period.unique(), key=parse_period)
+    first, last = periods[0], periods[-1]
+
+    def level(group: int, period: str) -> str:
+        return number(means.get((group, period), math.nan), 1)
+
+    return (f"Lijngrafiek van {lower_first(e.indicator.label)} van {first} tot en met {last}. Deelnemende gemeenten: "
+            f"{level(1, first)} in {first} en {level(1, last)} in {last}; vergelijkingsgemeenten: {level(0, first)} "
+            f"en {level(0, last)}. Een stippellijn markeert de start.")
 
 
 # --- outcome evaluation ------------------------------------------------------------------------------
