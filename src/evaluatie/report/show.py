@@ -443,13 +443,16 @@ def _process_alt(name: str) -> str:
     return {"radar": "Radardiagram met de gemiddelde score per onderwerp, één lijn per meting.",
             "heatmap": "Kleurentabel met de gemiddelde score per onderwerp (rijen) en per perspectief (kolommen).",
             "likert": "Gestapelde staven met de verdeling van de antwoorden per stelling.",
-            "fase": "Grafiek met de bereikte fase van de samenwerking per meting."}.get(kind, "Figuur van de procesevaluatie.")
+            "fase": "Grafiek met de bereikte fase van de samenwerking per meting.",
+            "codes": "Staafdiagram met hoe vaak partners in interviews belemmeringen en bevorderende factoren noemden, "
+                     "per onderwerp."}.get(kind, "Figuur van de procesevaluatie.")
 
 
 def _process_caption(name: str) -> str:
     return {"radar": "Scores per onderwerp en meting.", "heatmap": "Scores per perspectief in de laatste meting.",
             "likert": "Verdeling van de antwoorden in de laatste meting.",
-            "fase": "Bereikte fase per meting."}.get(name.split("_")[0], "")
+            "fase": "Bereikte fase per meting.",
+            "codes": "Belemmeringen en bevorderende factoren uit de interviews."}.get(name.split("_")[0], "")
 
 
 # --- coherence and lessons ---------------------------------------------------------------------------
