@@ -193,3 +193,9 @@ def test_json_not_records(write):
 def test_names_without_reference(write):
     path = write("t.csv", "code,jaar,ind,waarde,noemer\nAmsterdam,2019,x,1,10\n")
     refused(lambda: read_table(path, **LONG), "t.csv: row 2, column code: 'Amsterdam' is not a region code")
+
+
+def test_comma_that_could_be_either(write):
+    path = write("t.csv", "code;jaar;ind;waarde;noemer\nGM0363;2019;x;1,234;10\n")
+    refused(lambda: read_table(path, **LONG, options=TextOptions(sep=";")),
+            "row 2 ('1,234')", "either a thousands separator or a decimal comma")

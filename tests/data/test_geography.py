@@ -105,3 +105,9 @@ def test_harmonise_needs_denominators(mergers):
                           "value": [2.0, 4.0, 1.0], "denominator": [100.0, np.nan, 50.0]})
     with pytest.raises(DataError, match="x 2018: GM0017 has no denominator"):
         harmonise_municipalities(panel, mergers, 2019)
+
+
+def test_harmonise_source_already_on_new_boundaries(mergers):
+    panel = pd.DataFrame({"unit_id": ["GM0014", "GM0014"], "period": ["2018", "2019"], "indicator": ["x", "x"],
+                          "value": [2.0, 3.0], "denominator": [100.0, 110.0], "suppressed": False})
+    pd.testing.assert_frame_equal(harmonise_municipalities(panel, mergers, 2019), panel, check_dtype=False)

@@ -317,3 +317,14 @@ def _jumps(indicator: str, data: pd.DataFrame, breaks: list[int]) -> list[Findin
             findings.append(Finding("waarschuwing", indicator, "sprongen",
                                     f"{len(listed)} ongewone sprong(en) ten opzichte van de vorige periode: {_list(listed)}"))
     return findings
+
+
+def audit_study(study) -> Audit:
+    """The audit of a loaded :class:`~evaluatie.study.Study`, as ``evaluatie check`` runs it."""
+    return audit_panel(
+        study.units, study.panel, study.catalogue,
+        {u.unit: u.start for u in study.params.treatment.units},
+        [choice.id for choice in study.params.indicator_choices()],
+        control_units=study.control_units,
+        title=f"Data-audit {study.params.name}",
+    )

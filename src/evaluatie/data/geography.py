@@ -179,7 +179,8 @@ def harmonise_municipalities(panel: pd.DataFrame, mergers: pd.DataFrame, year: i
     is the rate of the merged population (a plain mean of rates would weight a village like a
     city). A period in which one of the merging municipalities has no value gives no value
     (``suppressed`` is set when the gap is a suppressed cell), because a partial sum would look
-    like a fall. Rows of units not involved in a merger pass through unchanged. Data of a
+    like a fall. An indicator whose source already uses the new municipality for every year (none
+    of the merged codes occurs) passes through, as do units not involved in a merger. Data of a
     municipality after it merged into a later one cannot be split back and raise an error.
     """
     boundaries = _Boundaries(mergers, year)
@@ -201,9 +202,13 @@ def harmonise_municipalities(panel: pd.DataFrame, mergers: pd.DataFrame, year: i
     members = {}
     for code in set(merged.unit_id) | set(boundaries.step) | affected:
         members.setdefault(boundaries.target(code), set()).add(code)
+    codes_of = merged.groupby("indicator").unit_id.agg(set).to_dict()
     rows = []
     for (target, period, indicator), group in merged.groupby(["target", "period", "indicator"], sort=True):
-        expected = {c for c in members[target] if boundaries.existed(c, int(period[:4]))}
+        if not (members[target] - {target}) & codes_of[indicator]:
+            expected = {target}  # this source already gives the merged municipality for all years
+        else:
+            expected = {c for c in members[target] if boundaries.existed(c, int(period[:4]))}
         present = group[group.value.notna()]
         complete = expected <= set(present.unit_id)
         if complete and len(group) > 1 and present.denominator.isna().any():

@@ -179,7 +179,10 @@ def parse_numbers(
     if bad.any():
         examples = [(frame.loc[i, ROW], text[i]) for i in bad[bad].index[:5]]
         first = examples[0][1]
-        if _THOUSANDS.match(first) and not options.thousands:
+        if _THOUSANDS.match(first) and _DECIMAL_COMMA.match(first) and options.decimal != ",":
+            cause = ("it has a comma that is either a thousands separator or a decimal comma; set thousands: ',' "
+                     "or decimal: ',' for this source")
+        elif _THOUSANDS.match(first) and not options.thousands:
             cause = (f"it looks like a number with a thousands separator; set thousands: "
                      f"'{re.sub(r'[-+0-9]', '', first)[0]}' (and decimal) for this source")
         elif _DECIMAL_COMMA.match(first) and options.decimal != ",":
