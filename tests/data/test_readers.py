@@ -134,3 +134,19 @@ def test_generic_count_suppresses(write):
     assert panel.set_index("unit_id").suppressed.to_dict() == {
         "GM0363": True, "GM0599": True, "GM0518": False, "GM0344": False}
     assert np.isnan(panel.set_index("unit_id").loc["GM0599", "value"])
+
+
+def test_cbsodata_titles_instead_of_codes(write, reference):
+    records = ('[{"RegioS": "Nederland", "Perioden": "2019 2e kwartaal*", "A": 5},'
+               ' {"RegioS": "Groningen (PV)", "Perioden": "2019 2e kwartaal*", "A": 4},'
+               ' {"RegioS": "Groningen (gemeente)", "Perioden": "2019 2e kwartaal*", "A": 3},'
+               ' {"RegioS": "Bergen (L.)", "Perioden": "2019 1e kwartaal", "A": 2}]')
+    panel = read_cbs_statline(write("titels.json", records), {"x": "A"}, municipalities=reference)
+    assert panel[["unit_id", "period", "value"]].values.tolist() == [["GM0014", "2019Q2", 3.0],
+                                                                   ["GM0893", "2019Q1", 2.0]]
+
+
+def test_month_titles(write):
+    path = write("maand.csv", "RegioS;Perioden;A\nGM0014;2019 januari;1\nGM0014;2019 februari;2\nGM0014;2019 maart;3\n")
+    panel = read_cbs_statline(path, {"x": "A"}, months="sum")
+    assert panel[["period", "value"]].values.tolist() == [["2019Q1", 6.0]]

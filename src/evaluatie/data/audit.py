@@ -187,12 +187,13 @@ def audit_panel(
         findings += _denominators(indicator, data)
         findings += _outliers(indicator, data)
         findings += _jumps(indicator, data, meta.breaks)
-        if meta.breaks:
-            in_range = [b for b in meta.breaks if expected_periods and expected_periods[0][:4] <= str(b) <= expected_periods[-1][:4]]
-            if in_range:
-                findings.append(Finding("info", indicator, "definitiebreuk",
-                                        f"definitiebreuk in {', '.join(map(str, in_range))}: een sprong in dat jaar "
-                                        f"is verwacht en geen effect" + (f" ({meta.break_note})" if meta.break_note else "")))
+        years = {int(p[:4]) for p in expected_periods}
+        in_range = [b for b in meta.breaks if years and min(years) <= b <= max(years)]
+        if in_range:
+            note = f" ({meta.break_note})" if meta.break_note else ""
+            findings.append(Finding("info", indicator, "definitiebreuk",
+                                    f"definitiebreuk in {', '.join(map(str, in_range))}: een sprong in dat jaar "
+                                    f"is verwacht en geen effect{note}"))
     coverage = pd.DataFrame(rows, columns=["indicator", "label", "perioden", "eenheden", "verwacht", "aanwezig",
                                            "onderdrukt", "ontbreekt", "dekking"])
     return Audit(title, coverage, findings)
@@ -265,9 +266,10 @@ def _denominators(indicator: str, data: pd.DataFrame) -> list[Finding]:
     valued = data[data.value.notna()]
     missing = valued[valued.denominator.isna()]
     if not missing.empty:
+        cells = sorted({f"{u} {p}" for u, p in zip(missing.unit_id, missing.period)})
         findings.append(Finding("waarschuwing", indicator, "noemer ontbreekt",
                                 f"{len(missing)} cel(len) zonder noemer (geen weging en geen samenvoeging bij "
-                                f"herindeling mogelijk): {_list(sorted({f'{u} {p}' for u, p in zip(missing.unit_id, missing.period)}))}"))
+                                f"herindeling mogelijk): {_list(cells)}"))
     zero = valued[valued.denominator <= 0]
     if not zero.empty:
         findings.append(Finding("fout", indicator, "noemer nul of negatief",
@@ -291,7 +293,8 @@ def _outliers(indicator: str, data: pd.DataFrame) -> list[Finding]:
         return []
     listed = [f"{u} {p} ({number(v, 1)})" for u, p, v in zip(flagged.unit_id, flagged.period, flagged.value)]
     return [Finding("waarschuwing", indicator, "uitschieters",
-                    f"{len(listed)} waarde(n) wijken sterk af van de andere eenheden in dezelfde periode: {_list(listed)}")]
+                    f"{len(listed)} waarde(n) wijken sterk af van de andere eenheden in dezelfde periode: "
+                    f"{_list(listed)}")]
 
 
 def _jumps(indicator: str, data: pd.DataFrame, breaks: list[int]) -> list[Finding]:
@@ -315,7 +318,8 @@ def _jumps(indicator: str, data: pd.DataFrame, breaks: list[int]) -> list[Findin
                                     f"{len(listed)} sprong(en) in een jaar met een definitiebreuk: {_list(listed)}"))
         else:
             findings.append(Finding("waarschuwing", indicator, "sprongen",
-                                    f"{len(listed)} ongewone sprong(en) ten opzichte van de vorige periode: {_list(listed)}"))
+                                    f"{len(listed)} ongewone sprong(en) ten opzichte van de vorige periode: "
+                                    f"{_list(listed)}"))
     return findings
 
 

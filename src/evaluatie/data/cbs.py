@@ -100,10 +100,17 @@ def read_cbs_statline(
 
 
 def _region_codes(frame: pd.DataFrame, column: str, display: str, municipalities: pd.DataFrame | None) -> pd.Series:
+    """Region codes; titles (as cbsodata.get_data gives them) are matched to municipality codes.
+
+    Titles of the country and of provinces ('Nederland', 'Groningen (PV)') get no code: only
+    municipalities can be matched by title, so those rows are left out.
+    """
     codes = frame[column].map(region_code)
     if codes.notna().all():
         return codes
-    names = frame.loc[codes.isna(), column].astype(str).str.strip()
+    titles = frame[column].astype(str).str.strip()
+    other_level = titles.str.endswith("(PV)") | (titles == "Nederland")
+    names = titles[codes.isna() & ~other_level]
     looks_coded = names.str.match(r"^[A-Za-z]{2}\d+$")
     if municipalities is None or looks_coded.any():
         bad = names[looks_coded] if looks_coded.any() else names
@@ -113,9 +120,8 @@ def _region_codes(frame: pd.DataFrame, column: str, display: str, municipalities
             f"BU + 8 or PV + 2 (for names instead of codes, give a municipality reference table)"
         )
     year = int(frame.period.str[:4].astype(int).max())  # names as they were in the latest period
-    matched = match_municipalities(names[names != "Nederland"], municipalities, year, display)
-    matched["Nederland"] = "NL01"
-    return codes.fillna(frame[column].astype(str).str.strip().map(matched))
+    matched = match_municipalities(names, municipalities, year, display)
+    return codes.fillna(names.map(matched))
 
 
 def _choose_frequency(frame: pd.DataFrame, display: str, column: str, frequency: str | None,

@@ -54,8 +54,8 @@ def read_table(
     frame["period"], frequency = parse_periods(frame, period, display)
     if (frequency == "maand").any():
         i = (frequency == "maand").idxmax()
-        raise DataError(f"{display}: row {frame.loc[i, ROW]}, column {period}: monthly period {frame.loc[i, period]!r}; "
-                        f"the panel holds years and quarters: aggregate months to quarters first")
+        raise DataError(f"{display}: row {frame.loc[i, ROW]}, column {period}: monthly period "
+                        f"{frame.loc[i, period]!r}; the panel holds years and quarters: aggregate months to quarters first")
     frame["unit_id"] = _unit_codes(frame, unit, display, municipalities, aliases)
     keys = ["unit_id", "period"]
     if layout == "wide":

@@ -45,11 +45,13 @@ def normalise_name(name: str) -> str:
     """The comparable form of a municipality name: upper case, no accents, apostrophes or punctuation.
 
     ``'s-Gravenhage`` and ``S GRAVENHAGE`` both become ``S GRAVENHAGE``; ``Bergen (NH.)`` becomes
-    ``BERGEN NH``; ``Súdwest-Fryslân`` becomes ``SUDWEST FRYSLAN``.
+    ``BERGEN NH``; ``Súdwest-Fryslân`` becomes ``SUDWEST FRYSLAN``; StatLine's ``Utrecht (gemeente)``
+    (named so beside the province) becomes ``UTRECHT``.
     """
     text = unicodedata.normalize("NFKD", str(name))
     text = "".join(c for c in text if not unicodedata.combining(c)).upper().replace("'", "").replace("’", "")
-    return " ".join(re.sub(r"[^A-Z0-9]+", " ", text).split())
+    words = re.sub(r"[^A-Z0-9]+", " ", text).split()
+    return " ".join(words[:-1] if len(words) > 1 and words[-1] == "GEMEENTE" else words)
 
 
 def read_municipalities(path: Path, display: str, options: TextOptions = TextOptions(sep=None)) -> pd.DataFrame:

@@ -128,8 +128,9 @@ def _aggregate(con, unit: str, period: str, measures: dict[str, PersonMeasure]) 
              "count(*) AS persons"]
     for i, m in enumerate(measures.values()):
         c = _quote(m.column)
-        parts.append(f"sum({c})::DOUBLE AS num_{i}" if m.how == "sum" else f"count(*) FILTER (WHERE {c} > 0) AS num_{i}")
-        parts.append(f"count(*) FILTER (WHERE {c} > 0) AS cnt_{i}")
+        with_value = f"count(*) FILTER (WHERE {c} > 0)"
+        parts.append(f"sum({c})::DOUBLE AS num_{i}" if m.how == "sum" else f"{with_value} AS num_{i}")
+        parts.append(f"{with_value} AS cnt_{i}")
         parts.append(f"sum({_quote(m.denominator)})::DOUBLE AS den_{i}" if m.denominator else f"count(*) AS den_{i}")
     return con.execute(f"SELECT {', '.join(parts)} FROM persons GROUP BY 1, 2 ORDER BY 1, 2").df()
 

@@ -45,7 +45,8 @@ def _decode(path: Path, display: str, encoding: str) -> str:
         hint = ""
         try:
             raw.decode("cp1252")
-            hint = " It looks like a Windows (latin-1/cp1252) file: save it as UTF-8, or set encoding: latin-1 for this source."
+            hint = (" It looks like a Windows (latin-1/cp1252) file: save it as UTF-8, or set encoding: latin-1 "
+                    "for this source.")
         except UnicodeDecodeError:
             pass
         raise DataError(
@@ -198,14 +199,25 @@ def parse_numbers(
 _PERIOD_CODE = re.compile(
     r"^(?P<year>\d{4})(?:(?P<kind>JJ|KW|MM)(?P<number>\d{2})|[-_ ]?[Qq](?P<quarter>[1-4]))?$"
 )
+# Period titles, as cbsodata.get_data gives them ('2019 2e kwartaal', '2019 mei'; '*' marks provisional figures)
+_PERIOD_TITLE = re.compile(r"^(?P<year>\d{4}) (?:(?P<quarter>[1-4])e kwartaal|(?P<month>[a-z]+))$")
+_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"]
 
 
 def parse_period_code(code: object) -> tuple[str, str] | None:
-    """A period as StatLine writes it (``2019JJ00``, ``2019KW02``, ``2019MM05``) or canonically
-    (``2019``, ``2019Q2``), as (canonical text, frequency) with frequency 'jaar', 'kwartaal' or
-    'maand' (canonical text '2019M05'); None when the code is not a period.
+    """A period as StatLine writes it (``2019JJ00``, ``2019KW02``, ``2019MM05``, or the titles
+    ``2019*``, ``2019 2e kwartaal``, ``2019 mei``) or canonically (``2019``, ``2019Q2``), as
+    (canonical text, frequency) with frequency 'jaar', 'kwartaal' or 'maand' (canonical text
+    '2019M05'); None when the code is not a period.
     """
-    match = _PERIOD_CODE.match(str(code).strip())
+    text = str(code).strip().rstrip("*").strip()
+    title = _PERIOD_TITLE.match(text)
+    if title and title["quarter"]:
+        return f"{title['year']}Q{title['quarter']}", "kwartaal"
+    if title and title["month"] in _MONTHS:
+        return f"{title['year']}M{_MONTHS.index(title['month']) + 1:02d}", "maand"
+    match = _PERIOD_CODE.match(text)
     if not match:
         return None
     year, kind, number, quarter = match["year"], match["kind"], match["number"], match["quarter"]
