@@ -107,8 +107,9 @@ def _fit_within(design: PanelDesign, weighted: bool):
     cols = ["y", "d", *design.covariates]
     w = data["_w"].to_numpy() if weighted else None
     resid = Residualizer([data["_u"].to_numpy(), data["_t"].to_numpy()], None, w, len(data))
-    within = resid(data[cols].to_numpy())
-    scale = np.abs(data[cols].to_numpy()).max(axis=0) + 1.0
+    raw = data[cols].to_numpy()
+    within = resid(raw)
+    scale = np.abs(raw).max(axis=0) + 1.0
     varies = np.abs(within).max(axis=0) > 1e-9 * scale
     absorbed = [c for c, v in zip(cols[2:], varies[2:]) if not v]
     keep = [0, 1, *[i for i in range(2, len(cols)) if varies[i]]]
