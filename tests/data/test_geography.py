@@ -87,7 +87,7 @@ def test_harmonise_missing_row_of_merging_municipality(mergers):
 def test_harmonise_to_earlier_boundaries_refused(mergers):
     panel = pd.DataFrame({"unit_id": ["GM0014"], "period": ["2019"], "indicator": ["x"], "value": [1.0],
                           "denominator": [1.0]})
-    with pytest.raises(DataError, match="GM0014 has data from 2019 on.*boundary year of 2019 or later"):
+    with pytest.raises(DataError, match="harmonising to 2018: GM0014 has data from 2019 on.*boundary year of 2019"):
         harmonise_municipalities(panel, mergers, 2018)
     assert len(harmonise_municipalities(panel.assign(period="2018"), mergers, 2018)) == 1
 
@@ -96,14 +96,15 @@ def test_harmonise_split_refused():
     split = pd.DataFrame({"old_code": ["GM0788"] * 2, "new_code": ["GM0855", "GM0757"], "year": [2021, 2021]})
     panel = pd.DataFrame({"unit_id": ["GM0788"], "period": ["2020"], "indicator": ["x"], "value": [1.0],
                           "denominator": [1.0]})
-    with pytest.raises(DataError, match="split over several new municipalities \\(GM0788 -> GM0757, GM0855\\)"):
+    with pytest.raises(DataError, match="mergers table: municipality split over several new municipalities "
+                                        "\\(GM0788 -> GM0757, GM0855\\)"):
         harmonise_municipalities(panel, split, 2021)
 
 
 def test_harmonise_needs_denominators(mergers):
     panel = pd.DataFrame({"unit_id": ["GM0014", "GM0017", "GM0009"], "period": ["2018"] * 3, "indicator": ["x"] * 3,
                           "value": [2.0, 4.0, 1.0], "denominator": [100.0, np.nan, 50.0]})
-    with pytest.raises(DataError, match="x 2018: GM0017 has no denominator"):
+    with pytest.raises(DataError, match="harmonising to 2019: x 2018: GM0017 has no denominator"):
         harmonise_municipalities(panel, mergers, 2019)
 
 
@@ -111,3 +112,10 @@ def test_harmonise_source_already_on_new_boundaries(mergers):
     panel = pd.DataFrame({"unit_id": ["GM0014", "GM0014"], "period": ["2018", "2019"], "indicator": ["x", "x"],
                           "value": [2.0, 3.0], "denominator": [100.0, 110.0], "suppressed": False})
     pd.testing.assert_frame_equal(harmonise_municipalities(panel, mergers, 2019), panel, check_dtype=False)
+
+
+def test_mergers_from_file():
+    panel = pd.DataFrame({"unit_id": ["GM0014", "GM0017", "GM0009"], "period": ["2018"] * 3, "indicator": ["x"] * 3,
+                          "value": [2.0, 4.0, 1.0], "denominator": [100.0, 50.0, 50.0]})
+    harmonised = harmonise_municipalities(panel, FIXTURES / "herindelingen.csv", 2019)
+    assert harmonised[["unit_id", "value", "denominator"]].values.tolist() == [["GM0014", 2.25, 200.0]]

@@ -55,7 +55,8 @@ def read_table(
     if (frequency == "maand").any():
         i = (frequency == "maand").idxmax()
         raise DataError(f"{display}: row {frame.loc[i, ROW]}, column {period}: monthly period "
-                        f"{frame.loc[i, period]!r}; the panel holds years and quarters: aggregate months to quarters first")
+                        f"{frame.loc[i, period]!r}; the panel holds years and quarters: aggregate months to "
+                        f"quarters first")
     frame["unit_id"] = _unit_codes(frame, unit, display, municipalities, aliases)
     keys = ["unit_id", "period"]
     if layout == "wide":

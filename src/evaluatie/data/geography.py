@@ -155,7 +155,7 @@ class _Boundaries:
         splits = {old: sorted(new) for old, new in targets.items() if len(new) > 1}
         if splits:
             listed = "; ".join(f"{old} -> {', '.join(new)}" for old, new in splits.items())
-            raise DataError(f"mergers: municipality split over several new municipalities ({listed}); "
+            raise DataError(f"mergers table: municipality split over several new municipalities ({listed}); "
                             f"a split needs population shares and cannot be harmonised by summing")
         self.step = {old: new[0] for old, new in targets.items()}
         self.later = mergers[mergers.year > year]
@@ -165,7 +165,8 @@ class _Boundaries:
         while code in self.step:
             code = self.step[code]
             if code in seen:
-                raise DataError(f"mergers: the codes {', '.join(sorted(seen))} merge into each other in a circle")
+                raise DataError(f"mergers table: the codes {', '.join(sorted(seen))} merge into each other "
+                                f"in a circle")
             seen.add(code)
         return code
 
@@ -173,7 +174,7 @@ class _Boundaries:
         return self.began.get(code, -np.inf) <= year < self.ended.get(code, np.inf)
 
 
-def harmonise_municipalities(panel: pd.DataFrame, mergers: pd.DataFrame, year: int) -> pd.DataFrame:
+def harmonise_municipalities(panel: pd.DataFrame, mergers: pd.DataFrame | str | Path, year: int) -> pd.DataFrame:
     """The panel on the municipal boundaries of ``year``: merged municipalities summed.
 
     For each new municipality, numerators (value x denominator) and denominators of the
@@ -181,19 +182,22 @@ def harmonise_municipalities(panel: pd.DataFrame, mergers: pd.DataFrame, year: i
     is the rate of the merged population (a plain mean of rates would weight a village like a
     city). A period in which one of the merging municipalities has no value gives no value
     (``suppressed`` is set when the gap is a suppressed cell), because a partial sum would look
-    like a fall. An indicator whose source already uses the new municipality for every year (none
-    of the merged codes occurs) passes through, as do units not involved in a merger. Data of a
-    municipality after it merged into a later one cannot be split back and raise an error.
+    like a fall. An indicator whose source already uses the new municipality for every year
+    (none of the merged codes occurs) passes through, as do units not involved in a merger.
+    Data of a municipality after it merged into a later one cannot be split back and raise an
+    error. ``mergers`` is the table of :func:`read_mergers` or its file.
     """
+    if isinstance(mergers, (str, Path)):
+        mergers = read_mergers(Path(mergers), Path(mergers).name)
     boundaries = _Boundaries(mergers, year)
     frame = panel.copy()
     frame["year"] = frame.period.str[:4].astype(int)
     for _, merger in boundaries.later.iterrows():
         after = frame[(frame.unit_id == merger.new_code) & (frame.year >= merger.year)]
         if not after.empty:
-            raise DataError(f"panel: {merger.new_code} has data from {merger.year} on, when {merger.old_code} had "
-                            f"merged into it; it cannot be split back to the boundaries of {year}; choose a "
-                            f"boundary year of {merger.year} or later")
+            raise DataError(f"harmonising to {year}: {merger.new_code} has data from {merger.year} on, when "
+                            f"{merger.old_code} had merged into it; it cannot be split back to the boundaries of "
+                            f"{year}; choose a boundary year of {merger.year} or later")
     frame["target"] = frame.unit_id.map(boundaries.target)
     if "suppressed" not in frame.columns:
         frame["suppressed"] = False
@@ -215,8 +219,8 @@ def harmonise_municipalities(panel: pd.DataFrame, mergers: pd.DataFrame, year: i
         complete = expected <= set(present.unit_id)
         if complete and len(group) > 1 and present.denominator.isna().any():
             lacking = ", ".join(present.loc[present.denominator.isna(), "unit_id"])
-            raise DataError(f"panel: {indicator} {period}: {lacking} has no denominator; merging into {target} "
-                            f"needs the denominators of all merging municipalities")
+            raise DataError(f"harmonising to {year}: {indicator} {period}: {lacking} has no denominator; merging "
+                            f"into {target} needs the denominators of all merging municipalities")
         row = {"unit_id": target, "period": period, "indicator": indicator,
                "suppressed": bool(group.suppressed.any()) and not complete}
         if complete and len(group) == 1:

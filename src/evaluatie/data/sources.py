@@ -243,10 +243,7 @@ def build_from_sources(sources: Sources, resolve: Callable[[str], Path]) -> Buil
     if sources.mergers:
         files.append(("mergers", resolve(sources.mergers)))
         mergers = read_mergers(resolve(sources.mergers), sources.mergers)
-        try:
-            panel = harmonise_municipalities(panel, mergers, sources.boundary_year)
-        except DataError as error:
-            raise DataError(f"{sources.mergers}: {error}") from None
+        panel = harmonise_municipalities(panel, mergers, sources.boundary_year)
     panel = panel.drop(columns=[c for c in ("count", ROW) if c in panel.columns])
     units = build_units(panel, reference, sources.boundary_year, sources.population, sources.municipalities)
     return BuiltData(units, panel, files)
