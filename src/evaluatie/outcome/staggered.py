@@ -442,41 +442,37 @@ def estimate_staggered(
                 att[j], inf = cell_fn(dy[cell, j], x, w_r[cell], treat[cell, j].astype(float),
                                       ctrl[cell, j].astype(float))
                 psi[:, j] = np.bincount(cl_r[cell], weights=inf, minlength=n_cl) / cell.sum()
-        rows.append(pd.DataFrame({"cohort": periods[gi], "time": periods[t_i], "event_time": t_i - gi,
-                                  "base_period": periods[b_i], "n_treated": n_t, "n_control": n_c, "att": att}))
+        rows.append((np.full(len(pairs), periods[gi]), periods[t_i], t_i - gi, periods[b_i], n_t, n_c, att))
         psi_blocks.append(psi)
         share_cols += [share] * len(pairs)
         cohort_of += [len(share_if_cols)] * len(pairs)
         share_if_cols.append(share_if)
-    att_gt = pd.concat(rows, ignore_index=True)
+    cohort_v, time_v, event_v, base_v, n_t_v, n_c_v, att = (np.concatenate(c) for c in zip(*rows))
     psi = np.hstack(psi_blocks)
     share_arr = np.array(share_cols)
     share_if = np.column_stack(share_if_cols)
-    missing = att_gt["att"].isna()
+    missing = np.isnan(att)
     if missing.any():
         warnings.append(
-            f"{int(missing.sum())} van de {len(att_gt)} ATT(g,t) zijn niet te schatten (geen behandelde of geen "
+            f"{int(missing.sum())} van de {len(att)} ATT(g,t) zijn niet te schatten (geen behandelde of geen "
             "vergelijkingseenheden in die periode)."
         )
     se = np.sqrt((psi**2).sum(axis=0))
-    se[missing.to_numpy()] = np.nan
+    se[missing] = np.nan
     crit_n = stats.norm.ppf(1 - alpha / 2)
-    valid = ~missing.to_numpy() & (se > 0)
+    valid = ~missing & (se > 0)
     crit = _simultaneous_crit(psi[:, valid].T @ psi[:, valid], alpha, N_SIM_BAND, seed) if uniform_bands else np.nan
-    att_gt["se"] = se
-    att_gt["ci_low"] = att_gt["att"] - crit_n * se
-    att_gt["ci_high"] = att_gt["att"] + crit_n * se
-    att_gt["cband_low"] = att_gt["att"] - crit * se
-    att_gt["cband_high"] = att_gt["att"] + crit * se
-    att_gt = att_gt[["cohort", "time", "att", "se", "ci_low", "ci_high", "cband_low", "cband_high", "event_time",
-                     "base_period", "n_treated", "n_control"]]
-
-    pre = valid & (att_gt["time"].to_numpy() < att_gt["cohort"].to_numpy())
+    att_gt = pd.DataFrame({
+        "cohort": cohort_v, "time": time_v, "att": att, "se": se, "ci_low": att - crit_n * se,
+        "ci_high": att + crit_n * se, "cband_low": att - crit * se, "cband_high": att + crit * se,
+        "event_time": event_v, "base_period": base_v, "n_treated": n_t_v, "n_control": n_c_v,
+    })
+    pre = valid & (time_v < cohort_v)
     if base_period == "universal":
-        pre &= att_gt["time"].to_numpy() != att_gt["base_period"].to_numpy()
+        pre &= time_v != base_v
     stat, p_pre = float("nan"), float("nan")
     if pre.any():
-        theta = att_gt["att"].to_numpy()[pre]
+        theta = att[pre]
         v = psi[:, pre].T @ psi[:, pre]
         stat = float(theta @ np.linalg.pinv(v) @ theta)
         p_pre = float(stats.chi2.sf(stat, np.linalg.matrix_rank(v)))
