@@ -138,3 +138,12 @@ def test_text_and_html():
 @pytest.mark.parametrize("treated", [["GM0001", "GM0002"], {"GM0001": "2016Q3"}])
 def test_treated_as_list_or_quarter_start(treated):
     assert audit(clean_panel(), treated=treated).ok
+
+
+def test_measurements_of_treated_units():
+    panel = clean_panel()
+    panel = panel[~((panel.unit_id == "GM0002") & (panel.period == "2012"))]
+    table = audit(panel, treated={"GM0001": 2016, "GM0002": "2016Q3"}, indicators=("opnames",)).treated
+    assert table.values.tolist() == [["GM0001", "Gemeente 1", "opnames", "2016", 4, 4],
+                                     ["GM0002", "Gemeente 2", "opnames", "2017", 4, 3]]
+    assert "Behandelde eenheden" in audit(panel).to_text()

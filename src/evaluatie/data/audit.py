@@ -41,10 +41,14 @@ class Finding:
 
 @dataclass(frozen=True)
 class Audit:
-    """Coverage per indicator and the findings; ``ok`` when no finding is an error."""
+    """Coverage per indicator, measurements of each treated unit, and the findings.
+
+    ``ok`` is True when no finding is an error.
+    """
 
     title: str
     coverage: pd.DataFrame
+    treated: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -65,6 +69,8 @@ class Audit:
         """Plain table for the terminal."""
         lines = [self.title, "=" * len(self.title), "", "Dekking per indicator"]
         lines += _text_table(self._coverage_display())
+        lines += ["", "Behandelde eenheden: metingen vóór / vanaf de start"]
+        lines += _text_table(self._treated_display())
         lines += ["", "Bevindingen"]
         if self.findings:
             lines += _text_table(self.to_frame().rename(columns=_FINDING_HEADERS))
@@ -84,12 +90,22 @@ class Audit:
             f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{e(self.title)}</h1>\n"
             f'<p class="verdict {state}">{e(self.verdict())}</p>\n<h2>Dekking per indicator</h2>\n'
             f"{self._coverage_display().to_html(index=False, escape=True, border=0)}\n"
+            f"<h2>Behandelde eenheden: metingen vóór / vanaf de start</h2>\n"
+            f"{self._treated_display().to_html(index=False, escape=True, border=0)}\n"
             f"<h2>Bevindingen</h2>\n{findings}\n"
             f"<p class=\"note\">Dekking: aanwezige cellen (eenheid x periode) als deel van de verwachte cellen van "
             f"behandelde en controle-eenheden. Onderdrukt: cellen die de bron of de privacyregel heeft afgeschermd. "
             f"Uitschieters en sprongen zijn robuuste afwijkingen (mediaan en MAD); sprongen in een jaar met een "
             f"definitiebreuk zijn verwacht.</p>\n</body>\n</html>\n"
         )
+
+    def _treated_display(self) -> pd.DataFrame:
+        """One row per treated unit, one column per indicator: 'before / from the start'."""
+        if self.treated.empty:
+            return pd.DataFrame(columns=["eenheid", "naam"])
+        cells = self.treated.assign(metingen=lambda t: t.voor.astype(str) + " / " + t["vanaf start"].astype(str))
+        table = cells.pivot(index=["eenheid", "naam"], columns="indicator", values="metingen")
+        return table[list(dict.fromkeys(cells.indicator))].reset_index().rename_axis(columns=None)
 
     def _coverage_display(self) -> pd.DataFrame:
         table = self.coverage.copy()
@@ -161,7 +177,8 @@ def audit_panel(
     if lost:
         findings.append(Finding("fout", "", "behandelde eenheden",
                                 f"behandelde eenheid/eenheden niet in de eenhedentabel: {_list(lost)}"))
-    rows = []
+    rows, measured = [], []
+    names = dict(zip(units.unit_id, units["name"])) if "name" in units.columns else {}
     for indicator in indicators:
         meta = catalogue.indicators.get(indicator)
         if meta is None:
@@ -182,7 +199,9 @@ def audit_panel(
             continue
         findings += _duplicates(indicator, data)
         data = data.drop_duplicates(["unit_id", "period"])
-        findings += _treated(indicator, data, starts, meta.frequency)
+        treated_findings, counts = _treated(indicator, data, starts, meta.frequency)
+        findings += treated_findings
+        measured += [dict(eenheid=u, naam=names.get(u, ""), indicator=indicator, **c) for u, c in counts.items()]
         findings += _controls(indicator, data, controls)
         findings += _denominators(indicator, data)
         findings += _outliers(indicator, data)
@@ -196,7 +215,8 @@ def audit_panel(
                                     f"is verwacht en geen effect{note}"))
     coverage = pd.DataFrame(rows, columns=["indicator", "label", "perioden", "eenheden", "verwacht", "aanwezig",
                                            "onderdrukt", "ontbreekt", "dekking"])
-    return Audit(title, coverage, findings)
+    treated_table = pd.DataFrame(measured, columns=["eenheid", "naam", "indicator", "start", "voor", "vanaf start"])
+    return Audit(title, coverage, treated_table, findings)
 
 
 def _coverage_row(indicator: str, label: str, data: pd.DataFrame, units: list[str], periods: list[str]) -> dict:
@@ -219,24 +239,27 @@ def _duplicates(indicator: str, data: pd.DataFrame) -> list[Finding]:
                                                        f"{_list(pairs)}")]
 
 
-def _treated(indicator: str, data: pd.DataFrame, starts: dict, frequency: str) -> list[Finding]:
-    """Treated units without data, or without a measurement before or after their start.
+def _treated(indicator: str, data: pd.DataFrame, starts: dict, frequency: str) -> tuple[list[Finding], dict]:
+    """Treated units without data, or without a measurement before or after their start, and
+    the number of measurements before and from the start per unit.
 
     Such units drop out of the estimate: a warning while others remain, an error when none do.
     """
     observed = data[data.value.notna()]
     problems: dict[str, list[str]] = {"zonder gegevens": [], "zonder meting vóór de start": [],
                                       "zonder meting vanaf de start": []}
-    few_pre = []
+    few_pre, counts = [], {}
     for unit, start in starts.items():
         seen = [parse_period(p) for p in observed.period[observed.unit_id == unit]]
+        first = first_treated_period(parse_period(start), frequency) if start is not None else None
+        pre = sum(p < first for p in seen) if first is not None else None
+        counts[unit] = {"start": format_period(first) if first is not None else "–",
+                        "voor": "–" if pre is None else pre, "vanaf start": "–" if pre is None else len(seen) - pre}
         if not seen:
             problems["zonder gegevens"].append(unit)
             continue
         if start is None:
             continue
-        first = first_treated_period(parse_period(start), frequency)
-        pre = sum(p < first for p in seen)
         if pre == 0:
             problems["zonder meting vóór de start"].append(unit)
         elif pre < MIN_PRE_PERIODS:
@@ -251,7 +274,7 @@ def _treated(indicator: str, data: pd.DataFrame, starts: dict, frequency: str) -
         findings.append(Finding("waarschuwing", indicator, "korte voorperiode",
                                 f"minder dan {MIN_PRE_PERIODS} metingen vóór de start (parallelle trends niet te "
                                 f"toetsen): {_list(few_pre)}"))
-    return findings
+    return findings, counts
 
 
 def _controls(indicator: str, data: pd.DataFrame, controls: list[str]) -> list[Finding]:
