@@ -80,3 +80,13 @@ def test_no_vektis_files():
 def test_population_indicator_without_denominators():
     with pytest.raises(DataError, match="no denominators for indicator 'wmo_wachttijd'"):
         build(dict(BASE, files=[CBS], population="wmo_wachttijd"))
+
+
+def test_table_source_detects_the_separator_and_reads_decimal_commas(tmp_path):
+    shutil.copy(FIXTURES / "gemeenten_referentie.csv", tmp_path / "ref.csv")
+    (tmp_path / "t.csv").write_text("code;jaar;ind;waarde;noemer\nGM0363;2019;wachttijd;7,5;40\n", encoding="utf-8")
+    table = {"type": "table", "path": "t.csv", "unit": "code", "period": "jaar", "indicator": "ind", "value": "waarde",
+             "denominator": "noemer", "indicators": {"wmo_wachttijd": "wachttijd"}, "format": {"decimal": ","}}
+    built = build({"municipalities": "ref.csv", "files": [table]}, tmp_path)
+    assert built.panel[["unit_id", "indicator", "value"]].values.tolist() == [["GM0363", "wmo_wachttijd", 7.5]]
+    assert built.units[["unit_id", "name", "population"]].values.tolist() == [["GM0363", "Amsterdam", 40.0]]

@@ -60,6 +60,7 @@ def read_cbs_statline(
     frequency: Literal["jaar", "kwartaal"] | None = None,
     months: Literal["sum", "mean"] | None = None,
     municipalities: pd.DataFrame | None = None,
+    aliases: dict[str, str] | None = None,
     options: TextOptions = TextOptions(sep=None),
     display: str | None = None,
 ) -> pd.DataFrame:
@@ -71,7 +72,7 @@ def read_cbs_statline(
     Monthly periods are made quarterly, by ``months='sum'`` for counts (all three months
     needed) or ``'mean'`` for stocks such as a population. A table that mixes years and quarters
     needs ``frequency``. Region titles instead of codes are matched to municipality codes
-    through ``municipalities`` (the reference table).
+    through ``municipalities`` (the reference table) and ``aliases``.
     """
     path = Path(path)
     display = display or path.name
@@ -85,7 +86,7 @@ def read_cbs_statline(
     region = _column(frame, region_column, REGION_COLUMNS, display, "region")
     period = _column(frame, period_column, PERIOD_COLUMNS, display, "period")
     frame["period"], frame["_frequency"] = parse_periods(frame, period, display)
-    frame["unit_id"] = _region_codes(frame, region, display, municipalities)
+    frame["unit_id"] = _region_codes(frame, region, display, municipalities, aliases)
     unknown_levels = set(levels) - set(LEVELS.values())
     if unknown_levels:
         raise ValueError(f"unknown region level(s) {sorted(unknown_levels)}; expected {sorted(LEVELS.values())}")
@@ -99,7 +100,8 @@ def read_cbs_statline(
     return finish_panel(long.drop(columns="_frequency"), display)
 
 
-def _region_codes(frame: pd.DataFrame, column: str, display: str, municipalities: pd.DataFrame | None) -> pd.Series:
+def _region_codes(frame: pd.DataFrame, column: str, display: str, municipalities: pd.DataFrame | None,
+                  aliases: dict[str, str] | None) -> pd.Series:
     """Region codes; titles (as cbsodata.get_data gives them) are matched to municipality codes.
 
     Titles of the country and of provinces ('Nederland', 'Groningen (PV)') get no code: only
@@ -120,7 +122,7 @@ def _region_codes(frame: pd.DataFrame, column: str, display: str, municipalities
             f"BU + 8 or PV + 2 (for names instead of codes, give a municipality reference table)"
         )
     year = int(frame.period.str[:4].astype(int).max())  # names as they were in the latest period
-    matched = match_municipalities(names, municipalities, year, display)
+    matched = match_municipalities(names, municipalities, year, display, aliases)
     return codes.fillna(names.map(matched))
 
 

@@ -42,7 +42,8 @@ def read_table(
     """A table as long panel rows; the arguments name the file's columns.
 
     Long layout needs ``indicator`` and ``value`` (``indicators`` may then rename the file's
-    indicator names to catalogue ids: ``{catalogue_id: file_name}``); wide layout needs
+    indicator names to catalogue ids, ``{catalogue_id: file_name}``, and rows of other indicators
+    are left out); wide layout needs
     ``indicators`` (``{catalogue_id: column or Measure}``). Cells resting on fewer than
     ``threshold`` persons (``count``) are suppressed.
     """

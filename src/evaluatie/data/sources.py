@@ -74,6 +74,7 @@ class CbsSource(_Strict):
     levels: list[Literal["gemeente", "wijk", "buurt", "provincie"]] = ["gemeente"]
     frequency: Literal["jaar", "kwartaal"] | None = None
     months: Literal["sum", "mean"] | None = None
+    aliases: dict[str, str] = Field({}, description="region title: municipality code, where no rule matches")
     format: TextFormat = TextFormat()
 
     def files(self) -> list[str]:
@@ -85,7 +86,7 @@ class CbsSource(_Strict):
         return read_cbs_statline(resolve(self.path), _measures(self.indicators), region_column=self.region_column,
                                  period_column=self.period_column, levels=tuple(self.levels),
                                  frequency=self.frequency, months=self.months, municipalities=reference,
-                                 options=self.format.options(None), display=self.path)
+                                 aliases=self.aliases, options=self.format.options(None), display=self.path)
 
 
 class VektisSource(_Strict):
@@ -149,7 +150,7 @@ class TableSource(_Strict):
                           indicator=self.indicator, value=self.value, denominator=self.denominator, count=self.count,
                           indicators=_measures(self.indicators) or None, municipalities=reference,
                           aliases=self.aliases, sheet=self.sheet, threshold=self.min_count,
-                          options=self.format.options(","), display=self.path)
+                          options=self.format.options(None), display=self.path)
 
 
 class PersonMeasureSpec(_Strict):
