@@ -150,3 +150,21 @@ def test_month_titles(write):
     path = write("maand.csv", "RegioS;Perioden;A\nGM0014;2019 januari;1\nGM0014;2019 februari;2\nGM0014;2019 maart;3\n")
     panel = read_cbs_statline(path, {"x": "A"}, months="sum")
     assert panel[["period", "value"]].values.tolist() == [["2019Q1", 6.0]]
+
+
+def test_statline_website_export_with_title_footnotes_and_titles(reference):
+    panel = read_cbs_statline(FIXTURES / "cbs_statline_export_titels.csv",
+                              {"bijstand": {"numerator": "Sociale zekerheid/Personen met bijstand (aantal)",
+                                            "denominator": "Bevolking/Totale bevolking (aantal)", "per": 1000}},
+                              municipalities=reference)
+    assert panel[["unit_id", "period"]].values.tolist() == [["GM0014", "2018"], ["GM0014", "2019"],
+                                                            ["GM0373", "2018"], ["GM0373", "2019"]]
+    assert panel.value.iloc[1] == pytest.approx(9120 / 231299 * 1000)
+    assert panel.suppressed.tolist() == [False, False, True, False]
+    assert panel._row.tolist() == [3, 4, 5, 6]  # line numbers in the file, title line included
+
+
+def test_statline_titles_matched_per_year(write, reference):
+    path = write("titels.csv", "RegioS;Perioden;A\nHaren;2018;1\nGroningen (gemeente);2018;2\nGroningen (gemeente);2019;3\n")
+    panel = read_cbs_statline(path, {"x": "A"}, municipalities=reference)
+    assert panel[["unit_id", "period"]].values.tolist() == [["GM0014", "2018"], ["GM0014", "2019"], ["GM0017", "2018"]]

@@ -1,6 +1,8 @@
-"""CBS StatLine tables, as the StatLine CSV download or the ``cbsodata`` client give them.
+"""CBS StatLine tables, as the StatLine CSV downloads or the ``cbsodata`` client give them.
 
-Both shapes hold one row per region and period with one column per measure ("Topic"). Regions
+All shapes hold one row per region and period with one column per measure ("Topic"): the
+open-data CSV (codes as keys), StatLine's own CSV export (a title line above the header,
+titles instead of codes, footnotes below) and records from cbsodata. Regions
 are codes padded with spaces (``'GM0363    '``, ``WK036301``, ``BU03630000``, ``PV27``) or,
 when the client replaced codes by titles, names; periods are codes (``2019JJ00``, ``2019KW02``,
 ``2019MM05``); a secret or unknown cell is ``.`` or empty. CBS has already protected the cells,
@@ -81,7 +83,7 @@ def read_cbs_statline(
             raise DataError(f"{display}: file not found")
         frame = _read_json(path, display)
     else:
-        frame = read_any(path, display, options)
+        frame = read_any(path, display, options, header_hint=period_column or PERIOD_COLUMNS[0])
     measures = {k: as_measure(v) for k, v in indicators.items()}
     region = _column(frame, region_column, REGION_COLUMNS, display, "region")
     period = _column(frame, period_column, PERIOD_COLUMNS, display, "period")
@@ -121,9 +123,11 @@ def _region_codes(frame: pd.DataFrame, column: str, display: str, municipalities
             f"{display}: column {column}: unknown region code in {examples}; expected GM + 4 digits, WK + 6, "
             f"BU + 8 or PV + 2 (for names instead of codes, give a municipality reference table)"
         )
-    year = int(frame.period.str[:4].astype(int).max())  # names as they were in the latest period
-    matched = match_municipalities(names, municipalities, year, display, aliases)
-    return codes.fillna(names.map(matched))
+    years = frame.loc[names.index, "period"].str[:4].astype(int)
+    for year in sorted(set(years)):  # names as they were in each year (Haren until 2018)
+        these = names[years == year]
+        codes.loc[these.index] = these.map(match_municipalities(these, municipalities, year, display, aliases))
+    return codes
 
 
 def _choose_frequency(frame: pd.DataFrame, display: str, column: str, frequency: str | None,

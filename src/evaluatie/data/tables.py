@@ -54,29 +54,47 @@ def _decode(path: Path, display: str, encoding: str) -> str:
         ) from None
 
 
-def read_delimited(path: Path, display: str, options: TextOptions) -> pd.DataFrame:
-    """A delimited text file as text cells, with a ``_row`` column holding each row's line number."""
+def _header_line(lines: list[str], name: str | None) -> int:
+    """Index of the first line that has ``name`` among its cells; 0 when none has."""
+    if name is None:
+        return 0
+    for index, line in enumerate(lines):
+        if name in (cell.strip().strip('"').strip() for cell in re.split(r"[;,\t]", line)):
+            return index
+    return 0
+
+
+def read_delimited(path: Path, display: str, options: TextOptions, header_hint: str | None = None) -> pd.DataFrame:
+    """A delimited text file as text cells, with a ``_row`` column holding each row's line number.
+
+    With ``header_hint`` (a column the header must name), lines above the header (a table title)
+    and one-field lines below the data (footnotes, 'Bron: CBS') are skipped, as StatLine's own
+    CSV export has them.
+    """
     if not path.is_file():
         raise DataError(f"{display}: file not found")
     text = _decode(path, display, options.encoding)
     lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    start = _header_line(lines, header_hint)
+    if not lines or not lines[start].strip():
         raise DataError(f"{display}: the file is empty or its first line (the header) is blank")
-    header = lines[0]
+    header = lines[start]
     sep = options.sep or max(";,\t", key=header.count)
     if sep not in header:
         found = [name for other, name in SEPARATORS.items() if other != sep and other in header]
         seen = f"; the header seems to use {found[0]} instead" if found else ""
         raise DataError(
-            f"{display}: line 1 (header) has no {SEPARATORS.get(sep, repr(sep))} separator{seen}. "
+            f"{display}: line {start + 1} (header) has no {SEPARATORS.get(sep, repr(sep))} separator{seen}. "
             f"Set sep for this source to the separator the file uses."
         )
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=sep))
     width = len(rows[0])
     records, numbers = [], []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[1:], start=start + 2):
         if not row or all(not cell.strip() for cell in row):
             continue
+        if header_hint and len(row) < width and sum(bool(cell.strip()) for cell in row) == 1:
+            continue  # a footnote
         if len(row) != width:
             raise DataError(
                 f"{display}: line {number} has {len(row)} fields where the header has {width}; "
@@ -121,7 +139,8 @@ def read_parquet(path: Path, display: str) -> pd.DataFrame:
     return frame
 
 
-def read_any(path: Path, display: str, options: TextOptions, sheet: str | int | None = None) -> pd.DataFrame:
+def read_any(path: Path, display: str, options: TextOptions, sheet: str | int | None = None,
+             header_hint: str | None = None) -> pd.DataFrame:
     """Dispatch on the file extension: .csv/.txt/.tsv, .parquet, .xlsx."""
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
@@ -129,7 +148,7 @@ def read_any(path: Path, display: str, options: TextOptions, sheet: str | int | 
     if suffix in (".xlsx", ".xlsm"):
         return read_sheet(path, display, sheet)
     if suffix in (".csv", ".txt", ".tsv"):
-        return read_delimited(path, display, options)
+        return read_delimited(path, display, options, header_hint)
     raise DataError(f"{display}: unknown file type '{suffix}'; expected .csv, .parquet or .xlsx")
 
 
