@@ -21,8 +21,8 @@ def make_panel(n_units=40, n_periods=8, n_treated=10, start=4, effect=2.0, seed=
     return pd.DataFrame(rows, columns=["u", "t", "d", "x", "y", "pop"])
 
 
-def dummy_ols_crv1(df, covs=(), w=None):
-    """Reference: OLS on explicit dummies with Stata's CRV1 (G/(G-1) * (N-1)/(N-K)) clustered by unit."""
+def dummy_ols_crv1(df, covs=(), w=None, cluster="u"):
+    """Reference: OLS on explicit dummies with Stata's CRV1 (G/(G-1) * (N-1)/(N-K)), clustered by unit."""
     X = pd.concat(
         [df[["d", *covs]], pd.get_dummies(df["u"], drop_first=False, dtype=float),
          pd.get_dummies(df["t"], drop_first=True, dtype=float)], axis=1
@@ -33,14 +33,14 @@ def dummy_ols_crv1(df, covs=(), w=None):
     beta, *_ = np.linalg.lstsq(Xw, yw, rcond=None)
     e = yw - Xw @ beta
     bread = np.linalg.pinv(Xw.T @ Xw)
-    groups = df["u"].to_numpy()
+    groups = df[cluster].to_numpy()
     meat = np.zeros((X.shape[1], X.shape[1]))
     for g in np.unique(groups):
         s = Xw[groups == g].T @ e[groups == g]
         meat += np.outer(s, s)
     n, G = len(y), len(np.unique(groups))
     # Stata's xtreg/reghdfe: K counts slopes, time dummies and the constant, not the nested unit dummies.
-    k = X.shape[1] - G + 1
+    k = X.shape[1] - df["u"].nunique() + 1
     V = bread @ meat @ bread * G / (G - 1) * (n - 1) / (n - k)
     return beta[0], np.sqrt(V[0, 0])
 
@@ -130,3 +130,18 @@ def test_time_invariant_covariate_is_absorbed_with_a_warning():
     r = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", covariates=["z"])
     assert r.att == pytest.approx(estimate_twfe(df, outcome="y", unit="u", time="t", treated="d").att)
     assert any("'z' verandert niet" in w for w in r.warnings)
+
+
+def test_clustering_at_a_coarser_level_matches_dummy_regression():
+    df = make_panel(n_units=40, n_treated=12, seed=6)
+    df["gm"] = df["u"].str[-2:].astype(int) // 4  # 10 municipalities of 4 districts; treated ones are whole
+    r = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", cluster="gm")
+    b, se = dummy_ols_crv1(df, cluster="gm")
+    assert r.att == pytest.approx(b, rel=1e-8)
+    assert r.se == pytest.approx(se, rel=1e-6)
+    assert "cluster 'gm'" in r.inference_reason
+    ri = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", cluster="gm", inference="randomization")
+    assert "alle 120" in ri.inference_reason  # 3 treated municipalities out of 10: C(10, 3) assignments
+    moved = df.assign(gm=np.where(df["t"] == 2015, 9, df["gm"]))  # units switch cluster over time
+    with pytest.raises(ValueError, match="meer dan één cluster"):
+        estimate_twfe(moved, outcome="y", unit="u", time="t", treated="d", cluster="gm")

@@ -20,9 +20,10 @@ from evaluatie.outcome.results import EffectResult, normal_or_t_interval
 class PanelDesign:
     """A checked panel with integer unit and period codes, ready for estimation and resampling."""
 
-    data: pd.DataFrame  # columns: _u, _t (codes), y, d, covariates..., _w
+    data: pd.DataFrame  # columns: _u, _t, _c (codes of unit, period, cluster), y, d, covariates..., _w
     covariates: tuple[str, ...]
     n_units: int
+    n_clusters: int
     n_periods: int
     treated_units: np.ndarray  # unit codes with any d != 0
     warnings: tuple[str, ...]
@@ -36,6 +37,7 @@ def prepare_panel(
     treated: str,
     covariates: Sequence[str] | None,
     weights: str | None,
+    cluster: str | None = None,
 ) -> PanelDesign:
     """Validate columns and rows once, so every inference method sees the same sample."""
     _panel.require_columns(
@@ -43,6 +45,10 @@ def prepare_panel(
     )
     covs = _panel.prepare_covariates(df, covariates)
     _panel.check_weights(df, weights)
+    if cluster:
+        _panel.require_columns(df, {cluster: "cluster (bijv. gemeente)"})
+        if df[cluster].isna().any():
+            raise ValueError(f"Kolom '{cluster}' (cluster) heeft lege waarden.")
     _panel.require_numeric(df, treated, "behandeld")
     if df[treated].isna().any():
         raise ValueError(f"Kolom '{treated}' (behandeld) heeft lege waarden; vul 0 of de intensiteit in per rij.")
@@ -60,8 +66,14 @@ def prepare_panel(
             "y": data[outcome].to_numpy(dtype=float),
             "d": data[treated].to_numpy(dtype=float),
             "_w": data[weights].to_numpy(dtype=float) if weights else 1.0,
+            "_c": pd.factorize(data[cluster], sort=True)[0] if cluster else u_codes,
         }
     )
+    if cluster:
+        per_unit = out.groupby("_u")["_c"].agg(["min", "max"])
+        if (per_unit["min"] != per_unit["max"]).any():
+            raise ValueError(f"Eenheden in '{unit}' liggen in meer dan één cluster van '{cluster}'; "
+                             "elke eenheid moet binnen één cluster vallen.")
     for c in covs:
         out[c] = data[c].to_numpy(dtype=float)
     on = out["d"].to_numpy() != 0
@@ -90,6 +102,7 @@ def prepare_panel(
         data=out,
         covariates=tuple(covs),
         n_units=n_units,
+        n_clusters=int(out["_c"].max()) + 1,
         n_periods=n_periods,
         treated_units=treated_units,
         warnings=tuple(warnings),
@@ -97,7 +110,7 @@ def prepare_panel(
 
 
 def _fit_within(design: PanelDesign, weighted: bool):
-    """PanelOLS on the within-transformed panel, with the unit-clustered sandwich (unadjusted) for its slopes.
+    """PanelOLS on the within-transformed panel, with the cluster sandwich (unadjusted) for its slopes.
 
     The unit and period effects are absorbed beforehand by the exact projection the resampling inference
     uses, so both paths see the same regression. The cluster sums are computed here in one vectorised pass
@@ -122,7 +135,8 @@ def _fit_within(design: PanelDesign, weighted: bool):
     x = within[:, keep[1:]]
     ww = np.ones(len(x)) if w is None else w
     e = within[:, 0] - x @ fit.params.to_numpy()
-    scores = np.column_stack([np.bincount(data["_u"].to_numpy(), weights=ww * e * x[:, j]) for j in range(x.shape[1])])
+    cl = data["_c"].to_numpy()
+    scores = np.column_stack([np.bincount(cl, weights=ww * e * x[:, j]) for j in range(x.shape[1])])
     bread = np.linalg.inv((x * ww[:, None]).T @ x)
     cov = bread @ (scores.T @ scores) @ bread
     return fit.params.to_numpy(), cov, int(fit.nobs), regressors, absorbed
@@ -145,6 +159,7 @@ def estimate_twfe(
     n_draws: int = 999,
     seed: int = 0,
     alpha: float = 0.05,
+    cluster: str | None = None,
 ) -> EffectResult:
     """TWFE DiD: y_it = a_i + l_t + b d_it (+ covariates), b is the effect.
 
@@ -155,15 +170,17 @@ def estimate_twfe(
     "randomization" (treatment paths reassigned among all units, exact when there are at most 20,000
     assignments, else ``n_draws``); "auto" (fewer than ``inference.AUTO_MIN_TREATED`` treated units:
     randomisation inference with the wild bootstrap beside it, else clustered). ``seed`` fixes the draws.
+    ``cluster`` (e.g. the municipality of a district) clusters, resamples and reassigns treatment at that
+    level instead of the unit; units must be nested in clusters.
     """
     if inference not in ("cluster", "wild_bootstrap", "randomization", "auto"):
         raise ValueError(
             f"Onbekende inferentie '{inference}'; kies uit 'cluster', 'wild_bootstrap', 'randomization' of 'auto'."
         )
-    design = prepare_panel(df, outcome, unit, time, treated, covariates, weights)
+    design = prepare_panel(df, outcome, unit, time, treated, covariates, weights, cluster)
     params, cov, n_obs, regressors, absorbed = _fit_within(design, weights is not None)
     est = float(params[0])
-    g = design.n_units
+    g = design.n_clusters
     # Unit effects are nested in the clusters and not counted; time effects and the constant are.
     k = len(regressors) + design.n_periods
     se = float(np.sqrt(cov[0, 0] * stata_cluster_factor(n_obs, g, k)))
@@ -194,7 +211,7 @@ def estimate_twfe(
         n_obs=n_obs,
         method="twfe",
         inference="cluster",
-        inference_reason="Standaardfouten geclusterd per eenheid.",
+        inference_reason=f"Standaardfouten geclusterd per {'cluster ' + repr(cluster) if cluster else 'eenheid'}.",
         warnings=tuple(warnings),
         outcome=outcome,
         alpha=alpha,
@@ -227,21 +244,27 @@ def staggered_warning(design: PanelDesign) -> str:
 
 
 def inference_problem(design: PanelDesign, covariates: Sequence[str], weighted: bool) -> InferenceProblem:
-    """TWFE as a resampling problem: each unit carries its treatment path, which placebo draws reassign."""
+    """TWFE as a resampling problem: each cluster carries its treatment path, which placebo draws reassign."""
     data = design.data
-    wide = data.pivot(index="_u", columns="_t", values="d").reindex(
-        index=range(design.n_units), columns=range(design.n_periods)
-    )
-    wide = wide.ffill(axis=1).bfill(axis=1).fillna(0.0)
+    c, t, d = data["_c"].to_numpy(), data["_t"].to_numpy(), data["d"].to_numpy()
+    low = np.full((design.n_clusters, design.n_periods), np.inf)
+    high = np.full((design.n_clusters, design.n_periods), -np.inf)
+    np.minimum.at(low, (c, t), d)
+    np.maximum.at(high, (c, t), d)
+    seen = np.isfinite(low)
+    if (low[seen] != high[seen]).any():
+        raise ValueError("De behandeling verschilt tussen eenheden binnen één cluster in dezelfde periode; "
+                         "herschikken per cluster kan dan niet. Gebruik inference='cluster'.")
+    wide = pd.DataFrame(np.where(seen, low, np.nan)).ffill(axis=1).bfill(axis=1).fillna(0.0)
     paths, labels = np.unique(wide.to_numpy(), axis=0, return_inverse=True)
     return InferenceProblem(
         y=data["y"].to_numpy(),
-        d=data["d"].to_numpy(),
+        d=d,
         nuisance=data[list(covariates)].to_numpy() if covariates else None,
-        fe=[data["_u"].to_numpy(), data["_t"].to_numpy()],
+        fe=[data["_u"].to_numpy(), t],
         weights=data["_w"].to_numpy() if weighted else None,
-        clusters=data["_u"].to_numpy(),
-        tcode=data["_t"].to_numpy(),
+        clusters=c,
+        tcode=t,
         paths=paths,
         cluster_label=labels.ravel(),
     )
