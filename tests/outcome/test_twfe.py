@@ -139,7 +139,8 @@ def test_clustering_at_a_coarser_level_matches_dummy_regression():
     b, se = dummy_ols_crv1(df, cluster="gm")
     assert r.att == pytest.approx(b, rel=1e-8)
     assert r.se == pytest.approx(se, rel=1e-6)
-    assert "cluster 'gm'" in r.inference_reason
+    assert "cluster 'gm'" in r.inference_reason and r.n_units == 40 and r.n_treated == 12
+    assert any("Slechts 3 behandelde clusters" in w for w in r.warnings)
     ri = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", cluster="gm", inference="randomization")
     assert "alle 120" in ri.inference_reason  # 3 treated municipalities out of 10: C(10, 3) assignments
     moved = df.assign(gm=np.where(df["t"] == 2015, 9, df["gm"]))  # units switch cluster over time

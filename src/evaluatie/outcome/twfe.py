@@ -195,9 +195,12 @@ def estimate_twfe(
     starts = design.data.loc[design.data["d"] != 0].groupby("_u")["_t"].min()
     if starts.nunique() > 1:
         warnings.append(staggered_warning(design))
-    if n_treated < 10 and inference == "cluster":
+    data = design.data
+    treated_clusters = data.loc[data["_u"].isin(design.treated_units), "_c"].nunique()
+    if treated_clusters < 10 and inference == "cluster":
         warnings.append(
-            f"Slechts {n_treated} behandelde eenheden: geclusterde standaardfouten zijn dan vaak te klein. "
+            f"Slechts {treated_clusters} behandelde {'clusters' if cluster else 'eenheden'}: geclusterde "
+            "standaardfouten zijn dan vaak te klein. "
             "Kijk ook naar de randomisatie-inferentie of de wild cluster bootstrap."
         )
     base = EffectResult(
@@ -206,7 +209,7 @@ def estimate_twfe(
         ci_low=lo,
         ci_high=hi,
         p_value=p,
-        n_units=g,
+        n_units=design.n_units,
         n_treated=n_treated,
         n_obs=n_obs,
         method="twfe",
