@@ -147,3 +147,19 @@ def test_measurements_of_treated_units():
     assert table.values.tolist() == [["GM0001", "Gemeente 1", "opnames", "2016", 4, 4],
                                      ["GM0002", "Gemeente 2", "opnames", "2017", 4, 3]]
     assert "Behandelde eenheden" in audit(panel).to_text()
+
+
+def test_too_few_units_for_randomisation_inference():
+    small = clean_panel()[lambda p: p.unit_id.isin(["GM0001", "GM0003", "GM0004", "GM0005", "GM0006"])]
+    result = audit(small, treated={"GM0001": 2016}, indicators=("opnames",), control_units=["GM0003", "GM0004",
+                                                                                            "GM0005", "GM0006"])
+    finding = next(f for f in result.findings if f.check == "te weinig eenheden")
+    assert finding.message.startswith("met 5 eenheden en 1 behandelde is de kleinste mogelijke p-waarde 1/5 = 0,200")
+    assert not any(f.check == "te weinig eenheden" for f in audit(clean_panel()).findings)  # C(10, 2) = 45
+
+
+def test_randomisation_rule_matches_the_analysis():
+    from evaluatie.data.audit import RANDOMISATION_BELOW
+    from evaluatie.outcome.inference import AUTO_MIN_TREATED
+
+    assert RANDOMISATION_BELOW == AUTO_MIN_TREATED

@@ -60,6 +60,8 @@ def test_sources_to_effects(example):
     audit = audit_panel(built.units, built.panel, load_catalogue(project), {"GM0014": 2019}, indicators,
                         title="Data-audit Wijkgerichte ouderenzorg Groningen")
     assert audit.ok, audit.to_text()
+    few = [f for f in audit.findings if f.check == "te weinig eenheden"]
+    assert len(few) == len(indicators) and "1/9 = 0,111" in few[0].message  # 9 municipalities in the fixtures
     assert "Data-audit Wijkgerichte ouderenzorg Groningen" in audit.to_html()
 
     built.units.to_csv(project / "data" / "gemeenten.csv", index=False)
@@ -71,5 +73,7 @@ def test_sources_to_effects(example):
     assert study.control_units == [u for u in built.units.unit_id if u != "GM0014"]
     choice, indicator = next((c, i) for c, i in study.indicators() if c.id == "zvw_kosten_msz")
     result = evaluate_indicator(study, choice, indicator)
-    # the fixtures lower Groningen's hospital costs by 10% from 2019 (about EUR 130 per insured year)
+    # the fixtures lower Groningen's hospital costs by 10% from 2019 (about EUR 130 per insured year) ...
     assert -200 < result.headline.estimate < -60
+    # ... but with 9 municipalities no randomisation p-value is below 1/9: the report says too little data
+    assert result.headline.p_value == pytest.approx(1 / 9) and result.verdict == "te_weinig"

@@ -11,6 +11,7 @@ finding means the analysis should not run.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -29,6 +30,10 @@ OUTLIER_Z = 5.0  # robust z-score (median / MAD) across units in one period
 JUMP_Z = 6.0  # robust z-score of a period-on-period change, across all units and periods
 JUMP_MIN_RELATIVE = 0.2  # and at least 20% of the previous value, so tiny series do not flag
 MIN_PRE_PERIODS = 2
+# With fewer treated units than this the analysis uses randomisation inference (the same rule as
+# evaluatie.outcome.inference.AUTO_MIN_TREATED; a test keeps them equal), whose smallest p-value is
+# 1 / (number of ways to choose the treated units among all units).
+RANDOMISATION_BELOW = 10
 
 
 @dataclass(frozen=True)
@@ -203,6 +208,7 @@ def audit_panel(
         findings += treated_findings
         measured += [dict(eenheid=u, naam=names.get(u, ""), indicator=indicator, **c) for u, c in counts.items()]
         findings += _controls(indicator, data, controls)
+        findings += _randomisation(indicator, data, set(treated))
         findings += _denominators(indicator, data)
         findings += _outliers(indicator, data)
         findings += _jumps(indicator, data, meta.breaks)
@@ -282,6 +288,20 @@ def _controls(indicator: str, data: pd.DataFrame, controls: list[str]) -> list[F
     if not with_data:
         return [Finding("fout", indicator, "controlegroep", "geen controle-eenheid heeft gegevens")]
     return []
+
+
+def _randomisation(indicator: str, data: pd.DataFrame, treated: set[str]) -> list[Finding]:
+    """Too few units for randomisation inference to ever reach p < 0.05."""
+    units = set(data.loc[data.value.notna(), "unit_id"])
+    k = len(units & treated)
+    if not 0 < k < RANDOMISATION_BELOW:
+        return []
+    assignments = math.comb(len(units), k)
+    if assignments >= 20:
+        return []
+    return [Finding("waarschuwing", indicator, "te weinig eenheden",
+                    f"met {len(units)} eenheden en {k} behandelde is de kleinste mogelijke p-waarde 1/{assignments} = "
+                    f"{number(1 / assignments, 3)}: een effect is zo niet aan te tonen; neem meer controle-eenheden op")]
 
 
 def _denominators(indicator: str, data: pd.DataFrame) -> list[Finding]:

@@ -9,6 +9,7 @@ project folder; nothing is downloaded.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,6 +184,11 @@ class PersonLevelSource(_Strict):
 
 
 Source = Annotated[Union[CbsSource, VektisSource, TableSource, PersonLevelSource], Field(discriminator="type")]
+# The 'type' tag of each source model: validation errors name it in their key path.
+SOURCE_TYPES: dict[str, type[BaseModel]] = {
+    typing.get_args(model.model_fields["type"].annotation)[0]: model
+    for model in (CbsSource, VektisSource, TableSource, PersonLevelSource)
+}
 
 
 class Sources(_Strict):
@@ -283,3 +289,11 @@ def build_units(panel: pd.DataFrame, reference: pd.DataFrame, year: int | None, 
         raise DataError(f"data.sources.population: indicator {indicator} has no denominator for "
                         f"{', '.join(lacking[:10])}; choose an indicator every unit has")
     return units
+
+
+def region_names(sources: Sources, resolve: Callable[[str], Path]) -> dict[str, str]:
+    """Region slug -> region name from the reference table (for overview pages)."""
+    reference = read_municipalities(resolve(sources.municipalities), sources.municipalities)
+    if "region_name" not in reference.columns:
+        return {}
+    return dict(zip(reference.region, reference.region_name))
