@@ -163,3 +163,11 @@ def test_randomisation_rule_matches_the_analysis():
     from evaluatie.outcome.inference import AUTO_MIN_TREATED
 
     assert RANDOMISATION_BELOW == AUTO_MIN_TREATED
+
+
+def test_findings_listed_errors_first():
+    panel = clean_panel()
+    panel = pd.concat([panel, panel.iloc[[0]]], ignore_index=True)
+    panel.loc[3, "denominator"] = np.nan
+    levels = audit(panel).to_frame().level.tolist()
+    assert levels == sorted(levels, key=["fout", "waarschuwing", "info"].index) and levels[0] == "fout"

@@ -61,7 +61,10 @@ class Audit:
         return not any(f.level == "fout" for f in self.findings)
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([f.__dict__ for f in self.findings], columns=["level", "indicator", "check", "message"])
+        """The findings, errors first."""
+        order = {"fout": 0, "waarschuwing": 1, "info": 2}
+        findings = sorted(self.findings, key=lambda f: order[f.level])
+        return pd.DataFrame([f.__dict__ for f in findings], columns=["level", "indicator", "check", "message"])
 
     def verdict(self) -> str:
         errors = sum(f.level == "fout" for f in self.findings)
@@ -219,7 +222,7 @@ def audit_panel(
             findings.append(Finding("info", indicator, "definitiebreuk",
                                     f"definitiebreuk in {', '.join(map(str, in_range))}: een sprong in dat jaar "
                                     f"is verwacht en geen effect{note}"))
-    coverage = pd.DataFrame(rows, columns=["indicator", "label", "perioden", "eenheden", "verwacht", "aanwezig",
+    coverage = pd.DataFrame(rows, columns=["indicator", "omschrijving", "perioden", "eenheden", "verwacht", "aanwezig",
                                            "onderdrukt", "ontbreekt", "dekking"])
     treated_table = pd.DataFrame(measured, columns=["eenheid", "naam", "indicator", "start", "voor", "vanaf start"])
     return Audit(title, coverage, treated_table, findings)
@@ -230,7 +233,7 @@ def _coverage_row(indicator: str, label: str, data: pd.DataFrame, units: list[st
     present = int(cells.value.notna().sum())
     suppressed = int((cells.value.isna() & cells.suppressed).sum())
     expected = len(units) * len(periods)
-    return {"indicator": indicator, "label": label,
+    return {"indicator": indicator, "omschrijving": label,
             "perioden": f"{periods[0]}-{periods[-1]} ({len(periods)})" if periods else "-", "eenheden": len(units),
             "verwacht": expected, "aanwezig": present, "onderdrukt": suppressed,
             "ontbreekt": expected - present - suppressed, "dekking": present / expected if expected else 0.0}
