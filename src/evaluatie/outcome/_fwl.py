@@ -33,9 +33,8 @@ class Residualizer:
         for codes in fe:
             codes = np.asarray(codes)
             k = int(codes.max()) + 1
-            ind = sparse.csr_matrix((np.ones(n), (np.arange(n), codes)), shape=(n, k))
-            wsum = np.bincount(codes, weights=self.w, minlength=k)
-            self._fe.append((ind, ind.T.tocsr(), wsum))
+            self._fe.append((codes, np.bincount(codes, weights=self.w, minlength=k)))
+        self._sparse: list | None = None  # indicator matrices, built only for many columns at once
         self._z = None
         if nuisance is not None and nuisance.size:
             z = self._demean(np.asarray(nuisance, float).reshape(n, -1))
@@ -55,16 +54,28 @@ class Residualizer:
         first[a] = w
         return bool(np.allclose(w, first[a]))
 
+    def _group_means(self, j: int, wv: np.ndarray) -> np.ndarray:
+        """Weighted means of each column of ``wv`` (already weighted) within the levels of factor ``j``."""
+        codes, wsum = self._fe[j]
+        if wv.shape[1] <= 8:  # a few columns: bincount beats building sparse indicator matrices
+            sums = np.column_stack([np.bincount(codes, weights=wv[:, c], minlength=len(wsum))
+                                    for c in range(wv.shape[1])])
+        else:
+            if self._sparse is None:
+                self._sparse = [sparse.csr_matrix((np.ones(self.n), (np.arange(self.n), c)), shape=(self.n, len(ws))).T
+                                .tocsr() for c, ws in self._fe]
+            sums = self._sparse[j] @ wv
+        return sums / wsum[:, None]
+
     def _demean(self, v: np.ndarray) -> np.ndarray:
         if not self._fe:
             return v.copy()
         v = v.copy()
-        wv_scale = self.w[:, None]
         for it in range(self.max_iter):
             change = 0.0
-            for ind, ind_t, wsum in self._fe:
-                means = (ind_t @ (v * wv_scale)) / wsum[:, None]
-                v -= ind @ means
+            for j, (codes, _) in enumerate(self._fe):
+                means = self._group_means(j, v * self.w[:, None])
+                v -= means[codes]
                 change = max(change, float(np.abs(means).max()) if means.size else 0.0)
             if self._one_sweep or change < self.tol:
                 break
