@@ -26,6 +26,8 @@ class PanelDesign:
     n_clusters: int
     n_periods: int
     treated_units: np.ndarray  # unit codes with any d != 0
+    starts: np.ndarray  # first treated period code of each treated unit
+    treated_clusters: int
     warnings: tuple[str, ...]
 
 
@@ -105,6 +107,8 @@ def prepare_panel(
         n_clusters=int(out["_c"].max()) + 1,
         n_periods=n_periods,
         treated_units=treated_units,
+        starts=first,
+        treated_clusters=len(np.unique(out["_c"].to_numpy()[on])),
         warnings=tuple(warnings),
     )
 
@@ -192,11 +196,9 @@ def estimate_twfe(
             "dus het telt niet mee in deze schatting."
         )
     n_treated = len(design.treated_units)
-    starts = design.data.loc[design.data["d"] != 0].groupby("_u")["_t"].min()
-    if starts.nunique() > 1:
+    if len(np.unique(design.starts)) > 1:
         warnings.append(staggered_warning(design))
-    data = design.data
-    treated_clusters = data.loc[data["_u"].isin(design.treated_units), "_c"].nunique()
+    treated_clusters = design.treated_clusters
     if treated_clusters < 10 and inference == "cluster":
         warnings.append(
             f"Slechts {treated_clusters} behandelde {'clusters' if cluster else 'eenheden'}: geclusterde "
