@@ -168,3 +168,24 @@ def test_statline_titles_matched_per_year(write, reference):
     path = write("titels.csv", "RegioS;Perioden;A\nHaren;2018;1\nGroningen (gemeente);2018;2\nGroningen (gemeente);2019;3\n")
     panel = read_cbs_statline(path, {"x": "A"}, municipalities=reference)
     assert panel[["unit_id", "period"]].values.tolist() == [["GM0014", "2018"], ["GM0014", "2019"], ["GM0017", "2018"]]
+
+
+def test_empty_is_missing_and_dot_is_suppressed_in_a_table(write):
+    path = write("t.csv", "code,jaar,ind,waarde\nGM0363,2019,x,\nGM0518,2019,x,.\nGM0599,2019,x,NA\n")
+    panel = read_table(path, unit="code", period="jaar", indicator="ind", value="waarde")
+    assert panel.value.isna().all()
+    assert panel.set_index("unit_id").suppressed.to_dict() == {"GM0363": False, "GM0518": True, "GM0599": False}
+
+
+def test_statline_dash_is_nil(write):
+    path = write("statline.csv", '"RegioS";"Perioden";"A"\n"GM0363";"2019JJ00";"-"\n"GM0518";"2019JJ00";""\n')
+    panel = read_cbs_statline(path, {"x": "A"}).set_index("unit_id")
+    assert panel.loc["GM0363", "value"] == 0 and not panel.loc["GM0363", "suppressed"]
+    assert panel.loc["GM0518", "suppressed"]  # an empty StatLine cell is secret or unknown
+
+
+def test_negative_values_allowed_for_named_indicators(write):
+    path = write("t.csv", "code,jaar,ind,waarde\nGM0363,2019,gezondheidskloof,-2.5\n")
+    panel = read_table(path, unit="code", period="jaar", indicator="ind", value="waarde",
+                       allow_negative=["gezondheidskloof"])
+    assert panel.value.tolist() == [-2.5]

@@ -12,6 +12,7 @@ so no further suppression is applied here.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -96,7 +97,10 @@ def read_cbs_statline(
     if frame.empty:
         raise DataError(f"{display}: no rows for region level(s) {', '.join(levels)} in column {region}")
     frame = _choose_frequency(frame, display, period, frequency, months)
+    options = options if options.nil else replace(options, nil="-")  # CBS writes '-' for 'nihil'
     long = melt_measures(frame.reset_index(drop=True), ["unit_id", "period", "_frequency"], measures, display, options)
+    long["suppressed"] = long.value.isna()  # CBS: an empty cell is as secret or unknown as a '.'
+
     if (long._frequency == "maand").any():
         long = _months_to_quarters(long, months)
     return finish_panel(long.drop(columns="_frequency"), display)

@@ -8,6 +8,7 @@ municipality names matched through the reference table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +37,7 @@ def read_table(
     aliases: dict[str, str] | None = None,
     sheet: str | int | None = None,
     threshold: int = DEFAULT_THRESHOLD,
+    allow_negative: Iterable[str] = (),
     options: TextOptions = TextOptions(),
     display: str | None = None,
 ) -> pd.DataFrame:
@@ -45,7 +47,8 @@ def read_table(
     indicator names to catalogue ids, ``{catalogue_id: file_name}``, and rows of other indicators
     are left out); wide layout needs
     ``indicators`` (``{catalogue_id: column or Measure}``). Cells resting on fewer than
-    ``threshold`` persons (``count``) are suppressed.
+    ``threshold`` persons (``count``) are suppressed. Negative values are refused except for the
+    indicators in ``allow_negative`` (a gap in percentage points can be below zero).
     """
     path = Path(path)
     display = display or path.name
@@ -80,7 +83,7 @@ def read_table(
             frame["_indicator"] = frame._indicator.map(renamed)
         long = melt_measures(frame.reset_index(drop=True), keys + ["_indicator"], {"_": measure}, display, options)
         long["indicator"] = long.pop("_indicator")
-    panel = finish_panel(long, display)
+    panel = finish_panel(long, display, allow_negative)
     return suppress_small_counts(panel, threshold) if "count" in panel.columns else panel
 
 

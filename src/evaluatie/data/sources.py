@@ -129,6 +129,7 @@ class TableSource(_Strict):
     sheet: str | int | None = None
     aliases: dict[str, str] = {}
     min_count: int = Field(DEFAULT_THRESHOLD, ge=1)
+    allow_negative: list[str] = Field([], description="indicators that may be below zero (a gap)")
     format: TextFormat = TextFormat()
 
     @model_validator(mode="after")
@@ -151,7 +152,8 @@ class TableSource(_Strict):
                           indicator=self.indicator, value=self.value, denominator=self.denominator, count=self.count,
                           indicators=_measures(self.indicators) or None, municipalities=reference,
                           aliases=self.aliases, sheet=self.sheet, threshold=self.min_count,
-                          options=self.format.options(None), display=self.path)
+                          allow_negative=self.allow_negative, options=self.format.options(None),
+                          display=self.path)
 
 
 class PersonMeasureSpec(_Strict):

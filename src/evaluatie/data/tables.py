@@ -12,6 +12,7 @@ import csv
 import difflib
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +22,9 @@ import pandas as pd
 from evaluatie.data.panel import DataError
 
 SEPARATORS = {";": "';'", ",": "','", "\t": "a tab", "|": "'|'"}
-# Markers with which statistical offices show a cell that is secret, unknown or not applicable.
-SUPPRESSED_MARKERS = frozenset({"", ".", "x", "X", "-", "?", "*", "NA", "n.v.t.", "geheim"})
+# Markers with which statistical offices show a secret (suppressed) cell, and cells that are merely empty.
+SUPPRESSED_MARKERS = frozenset({".", "x", "X", "?", "geheim"})
+MISSING_MARKERS = frozenset({"", "NA", "N/A", "n.v.t.", "nan", "None"})
 ROW = "_row"  # column that carries the row number as the user sees it, through every step
 
 
@@ -34,6 +36,7 @@ class TextOptions:
     encoding: str = "utf-8"
     decimal: str = "."
     thousands: str | None = None
+    nil: str | None = None  # the marker of a true zero (CBS writes '-' for 'nihil')
 
 
 def _decode(path: Path, display: str, encoding: str) -> str:
@@ -77,7 +80,7 @@ def read_delimited(path: Path, display: str, options: TextOptions, header_hint: 
     lines = text.splitlines()
     start = _header_line(lines, header_hint)
     if not lines or not lines[start].strip():
-        raise DataError(f"{display}: the file is empty or its first line (the header) is blank")
+        raise DataError(f"{display}: the file is empty or its header line is blank")
     header = lines[start]
     sep = options.sep or max(";,\t", key=header.count)
     if sep not in header:
@@ -177,25 +180,27 @@ _DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+$")
 def parse_numbers(
     frame: pd.DataFrame, column: str, display: str, options: TextOptions
 ) -> tuple[pd.Series, pd.Series]:
-    """Numbers of one column, and a mask of cells that are suppressed ('.', empty, 'x', ...).
+    """Numbers of one column, and a mask of cells marked as suppressed ('.', 'x', 'geheim').
 
-    Anything else that is not a number under the source's ``decimal``/``thousands`` settings is an
-    error that names up to five rows and says whether a thousands separator or a decimal comma
-    is the likely cause.
+    Empty cells become missing values (not suppressed). Anything else that is not a number under
+    the source's ``decimal``/``thousands`` settings is an error that names up to five rows and
+    says whether a thousands separator or a decimal comma is the likely cause.
     """
     cells = frame[column]
     if pd.api.types.is_numeric_dtype(cells):
         values = cells.astype(float)
-        return values, values.isna()
+        return values, pd.Series(False, index=frame.index)
     text = cells.map(lambda c: "" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c).strip())
     suppressed = text.isin(SUPPRESSED_MARKERS)
-    cleaned = text.where(~suppressed, "")
+    if options.nil:
+        text = text.where(text != options.nil, "0")
+    cleaned = text.where(~suppressed & ~text.isin(MISSING_MARKERS), "")
     if options.thousands:
         cleaned = cleaned.str.replace(options.thousands, "", regex=False)
     if options.decimal != ".":
         cleaned = cleaned.str.replace(options.decimal, ".", regex=False)
     values = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").astype(float)
-    bad = values.isna() & ~suppressed
+    bad = values.isna() & (cleaned != "")
     if bad.any():
         examples = [(frame.loc[i, ROW], text[i]) for i in bad[bad].index[:5]]
         first = examples[0][1]
@@ -208,7 +213,7 @@ def parse_numbers(
         elif _DECIMAL_COMMA.match(first) and options.decimal != ",":
             cause = "it looks like a number with a decimal comma; set decimal: ',' for this source"
         else:
-            cause = "expected a number, or one of the markers for a suppressed cell ('.', empty, 'x')"
+            cause = "expected a number, an empty cell, or a marker of a suppressed cell ('.', 'x')"
         listed = ", ".join(f"row {row} ({value!r})" for row, value in examples)
         more = f" and {int(bad.sum()) - len(examples)} more" if bad.sum() > len(examples) else ""
         raise DataError(f"{display}: column {column}: not a number in {listed}{more}: {cause}")
@@ -274,15 +279,16 @@ def _rows(frame: pd.DataFrame, mask: pd.Series) -> str:
     return ", ".join(rows) + more
 
 
-def finish_panel(frame: pd.DataFrame, display: str, allow_negative: set[str] = frozenset()) -> pd.DataFrame:
+def finish_panel(frame: pd.DataFrame, display: str, allow_negative: Iterable[str] = ()) -> pd.DataFrame:
     """Check a reader's long frame and return it in canonical column order.
 
-    Refuses negative values (except for indicators in ``allow_negative``, such as a difference),
+    Refuses negative values (except for indicators in ``allow_negative``, such as a gap in
+    percentage points),
     negative or zero denominators next to a value, and a unit, period and indicator given twice.
     ``_row`` (where each row came from) and ``count`` (persons behind the cell, for suppression)
     are kept when present.
     """
-    negative = (frame.value < 0) & ~frame.indicator.isin(allow_negative)
+    negative = (frame.value < 0) & ~frame.indicator.isin(list(allow_negative))
     if negative.any():
         raise DataError(f"{display}: negative value in row(s) {_rows(frame, negative)}; counts, costs and rates "
                         f"cannot be negative")
@@ -353,13 +359,12 @@ def melt_measures(
         else:
             denominator = pd.Series(np.nan, index=frame.index)
         if measure.numerator:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                values = values.where(denominator <= 0, values / denominator * measure.per)
             zero = (denominator <= 0) & values.notna()
             if zero.any():
                 rows = ", ".join(str(r) for r in frame.loc[zero, ROW].head(5))
                 raise DataError(f"{display}: column {measure.denominator}: zero or negative denominator in row(s) "
                                 f"{rows}; a rate for {indicator} cannot be computed")
+            values = values / denominator * measure.per
         part["value"], part["denominator"], part["suppressed"] = values, denominator, suppressed
         if measure.count:
             part["count"], _ = parse_numbers(frame, measure.count, display, options)

@@ -106,7 +106,7 @@ def _one_year(frame: pd.DataFrame, display: str, year: int, indicators: dict[str
         raise DataError(f"{display}: rows {rows}: {' / '.join(cell)} {first} occur(s) more than once")
     numbers = {}
     for column in sorted({c for cols in costs.values() for c in cols} | {INSURED_YEARS, PERSONS}):
-        numbers[column], numbers[column + "?"] = parse_numbers(frame, column, display, options)
+        numbers[column], _ = parse_numbers(frame, column, display, options)
     for column in (INSURED_YEARS, PERSONS):
         negative = numbers[column] < 0
         if negative.any():
@@ -122,7 +122,7 @@ def _one_year(frame: pd.DataFrame, display: str, year: int, indicators: dict[str
             raise DataError(f"{display}: {INSURED_YEARS} adds up to {insured} for {label}, which has insured "
                             f"persons; the cost per insured year needs a positive denominator")
         for indicator, columns in costs.items():
-            hidden = bool(group[[c + "?" for c in columns]].to_numpy().any())
+            hidden = bool(group[columns].isna().to_numpy().any())  # a cell Vektis left empty
             total = group[columns].to_numpy().sum()
             rows.append({
                 "unit_id": code, "period": str(year), "indicator": indicator,
