@@ -189,3 +189,12 @@ def test_negative_values_allowed_for_named_indicators(write):
     panel = read_table(path, unit="code", period="jaar", indicator="ind", value="waarde",
                        allow_negative=["gezondheidskloof"])
     assert panel.value.tolist() == [-2.5]
+
+
+def test_monthly_rates_to_a_quarterly_rate(write):
+    rows = "\n".join(f'"GM0014";"2019MM0{m}";"{n}";"{pop}"' for m, n, pop in [(1, 10, 1000), (2, 20, 1000), (3, 30, 1300)])
+    path = write("maand.csv", '"RegioS";"Perioden";"Sterfte";"Inwoners"\n' + rows + "\n")
+    rate = {"x": {"numerator": "Sterfte", "denominator": "Inwoners", "per": 1000}}
+    quarter = read_cbs_statline(path, rate, months="sum").iloc[0]
+    assert quarter.denominator == pytest.approx(1100)  # the mean population, not three populations
+    assert quarter.value == pytest.approx(60 / 1100 * 1000)

@@ -72,8 +72,9 @@ def read_cbs_statline(
     ``indicators`` maps an indicator id of the catalogue to the StatLine column that holds it
     (or a :class:`Measure` with a numerator and denominator). ``levels`` keeps the region
     levels wanted (gemeente, wijk, buurt, provincie); rows of other levels are left out.
-    Monthly periods are made quarterly, by ``months='sum'`` for counts (all three months
-    needed) or ``'mean'`` for stocks such as a population. A table that mixes years and quarters
+    Monthly periods are made quarterly (all three months needed), by ``months='sum'`` for
+    counts (the quarter's count over its mean denominator) or ``'mean'`` for stocks such as a
+    population. A table that mixes years and quarters
     needs ``frequency``. Region titles instead of codes are matched to municipality codes
     through ``municipalities`` (the reference table) and ``aliases``.
     """
@@ -100,7 +101,6 @@ def read_cbs_statline(
     options = options if options.nil else replace(options, nil="-")  # CBS writes '-' for 'nihil'
     long = melt_measures(frame.reset_index(drop=True), ["unit_id", "period", "_frequency"], measures, display, options)
     long["suppressed"] = long.value.isna()  # CBS: an empty cell is as secret or unknown as a '.'
-
     if (long._frequency == "maand").any():
         long = _months_to_quarters(long, months)
     return finish_panel(long.drop(columns="_frequency"), display)
@@ -146,24 +146,35 @@ def _choose_frequency(frame: pd.DataFrame, display: str, column: str, frequency:
         if kept.empty:
             raise DataError(f"{display}: column {column} has no periods of frequency {frequency}")
         return kept
-    if len(present - {"maand"} | ({"kwartaal"} if "maand" in present else set())) > 1:
+    if len({"kwartaal" if f == "maand" else f for f in present}) > 1:
         raise DataError(f"{display}: column {column} mixes years and quarters (such as 2019JJ00 and 2019KW01); "
                         f"set frequency: jaar or frequency: kwartaal for this source")
     return frame
 
 
 def _months_to_quarters(long: pd.DataFrame, how: str) -> pd.DataFrame:
-    """Monthly rows to quarters; a quarter with a missing or suppressed month gets no value."""
+    """Monthly rows to quarters; a quarter with a missing or suppressed month gets no value.
+
+    The denominator of a quarter is the mean of its months (a population, not three of them); with
+    ``how='sum'`` the value is the quarter's count (monthly value x denominator, summed) over it.
+    """
     monthly = long[long._frequency == "maand"].copy()
     monthly["quarter"] = monthly.period.str[:4] + "Q" + ((monthly.period.str[5:].astype(int) - 1) // 3 + 1).astype(str)
     rows = []
     for (unit, quarter, indicator), group in monthly.groupby(["unit_id", "quarter", "indicator"]):
         complete = len(group) == 3 and group.value.notna().all()
-        combine = np.sum if how == "sum" else np.mean
+        denominator = group.denominator.mean() if group.denominator.notna().all() else np.nan
+        if not complete:
+            value = np.nan
+        elif how == "mean":
+            value = group.value.mean()
+        elif np.isnan(denominator):
+            value = group.value.sum()
+        else:
+            value = (group.value * group.denominator).sum() / denominator
         rows.append({
             "unit_id": unit, "period": quarter, "indicator": indicator, "_frequency": "kwartaal",
-            "value": combine(group.value) if complete else np.nan,
-            "denominator": combine(group.denominator) if complete and group.denominator.notna().all() else np.nan,
+            "value": value, "denominator": denominator if complete else np.nan,
             "suppressed": bool(group.suppressed.any()),
             ROW: f"{group[ROW].min()}-{group[ROW].max()}",
         })
