@@ -133,7 +133,7 @@ def test_zero_denominator_for_a_computed_rate(write):
 def test_zero_insured_years_in_vektis(write, reference):
     path = write("vektis_2018.csv", VEKTIS_HEADER + "M;0 t/m 17 jaar;HAREN;40;0;400\n")
     refused(lambda: read_vektis([path], reference, indicators=WIJK, threshold=1),
-            "vektis_2018.csv: AANTAL_VERZEKERDEJAREN adds up to 0.0 for GM0017 (line 2-2)")
+            "vektis_2018.csv: AANTAL_VERZEKERDEJAREN adds up to 0.0 for HAREN (GM0017) in vektis_2018.csv")
 
 
 def test_row_with_too_many_fields(write):
@@ -199,3 +199,9 @@ def test_comma_that_could_be_either(write):
     path = write("t.csv", "code;jaar;ind;waarde;noemer\nGM0363;2019;x;1,234;10\n")
     refused(lambda: read_table(path, **LONG, options=TextOptions(sep=";")),
             "row 2 ('1,234')", "either a thousands separator or a decimal comma")
+
+
+def test_negative_total_costs_in_vektis(write, reference):
+    path = write("vektis_2018.csv", VEKTIS_HEADER + "M;0 t/m 17 jaar;HAREN;40;39;400\nV;0 t/m 17 jaar;HAREN;40;39;-900\n")
+    refused(lambda: read_vektis([path], reference, indicators=WIJK),
+            "Vektis: negative value in row(s) HAREN (GM0017) in vektis_2018.csv")

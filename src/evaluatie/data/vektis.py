@@ -113,11 +113,11 @@ def _one_year(frame: pd.DataFrame, display: str, year: int, indicators: dict[str
             rows = ", ".join(str(r) for r in frame.loc[negative, ROW].head(5))
             raise DataError(f"{display}: column {column}: negative number in row(s) {rows}; counts cannot be negative")
     codes = frame[NAME].map(match_municipalities(frame[NAME], municipalities, year, display, aliases))
-    data = pd.DataFrame(numbers).assign(unit_id=codes, _line=frame[ROW])
+    data = pd.DataFrame(numbers).assign(unit_id=codes, name=frame[NAME])
     rows = []
     for code, group in data.groupby("unit_id", sort=True):
         insured = group[INSURED_YEARS].sum(min_count=1)
-        label = f"{code} (line {group._line.min()}-{group._line.max()})"
+        label = f"{' / '.join(sorted(set(group.name)))} ({code}) in {display}"
         if not insured > 0 and group[PERSONS].sum() > 0:
             raise DataError(f"{display}: {INSURED_YEARS} adds up to {insured} for {label}, which has insured "
                             f"persons; the cost per insured year needs a positive denominator")
