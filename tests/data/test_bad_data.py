@@ -143,7 +143,7 @@ def test_row_with_too_many_fields(write):
 
 def test_missing_column_with_suggestion(write):
     path = write("t.csv", "code,jaar,ind,waarden,noemer\nGM0363,2019,x,1,10\n")
-    refused(lambda: read_table(path, **LONG), "t.csv: column 'waarde' (named by indicator _) not found; did you mean "
+    refused(lambda: read_table(path, **LONG), "t.csv: column 'waarde' (named by value) not found; did you mean "
                                               "'waarden'?")
 
 

@@ -45,10 +45,10 @@ def read_table(
 
     Long layout needs ``indicator`` and ``value`` (``indicators`` may then rename the file's
     indicator names to catalogue ids, ``{catalogue_id: file_name}``, and rows of other indicators
-    are left out); wide layout needs
-    ``indicators`` (``{catalogue_id: column or Measure}``). Cells resting on fewer than
-    ``threshold`` persons (``count``) are suppressed. Negative values are refused except for the
-    indicators in ``allow_negative`` (a gap in percentage points can be below zero).
+    are left out); wide layout needs ``indicators`` (``{catalogue_id: column or Measure}``).
+    Cells resting on fewer than ``threshold`` persons (``count``) are suppressed. Negative values
+    are refused except for the indicators in ``allow_negative`` (a gap in percentage points can
+    be below zero).
     """
     path = Path(path)
     display = display or path.name
@@ -71,7 +71,9 @@ def read_table(
         if not (indicator and value):
             raise ValueError("a long table needs the 'indicator' and 'value' columns")
         measure = Measure(value=value, denominator=denominator, count=count)
-        require_columns(frame, display, [indicator], key="indicator")
+        for key, column in {"indicator": indicator, "value": value, "denominator": denominator, "count": count}.items():
+            if column:
+                require_columns(frame, display, [column], key=key)
         renamed = {str(v): k for k, v in (indicators or {}).items()}
         frame["_indicator"] = frame[indicator].astype(str).str.strip()
         if renamed:
