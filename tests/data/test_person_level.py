@@ -90,3 +90,10 @@ def test_not_parquet(tmp_path):
     path.write_text("nee")
     with pytest.raises(DataError, match="extract.parquet: cannot be read as a person-level extract"):
         aggregate_person_level(path, unit="g", period="j", person="p", indicators=INDICATORS)
+
+
+def test_text_in_a_number_column(tmp_path):
+    path = tmp_path / "extract.parquet"
+    extract(50).assign(kosten="veel").to_parquet(path)
+    with pytest.raises(DataError, match="extract.parquet: column kosten must hold numbers"):
+        aggregate_person_level(path, unit="gemeente", period="jaar", person="persoon", indicators=INDICATORS)

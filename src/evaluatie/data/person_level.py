@@ -94,6 +94,9 @@ def aggregate_person_level(
 
 def _check_rows(con, display: str, columns: list[str], unit: str, period: str, person: str,
                 measures: dict[str, PersonMeasure]) -> None:
+    """Refuse rows without keys, a person twice in a period and negative numbers (a few examples each)."""
+    import duckdb
+
     needed = {"unit": unit, "period": period, "person": person}
     for name, m in measures.items():
         needed[f"indicator {name}"] = m.column
@@ -116,7 +119,7 @@ def _check_rows(con, display: str, columns: list[str], unit: str, period: str, p
         c = _quote(column)
         try:
             negative = con.execute(f"SELECT count(*) FROM persons WHERE {c} < 0").fetchone()[0]
-        except Exception as error:  # duckdb reports a text column compared with a number as its own error type
+        except duckdb.Error as error:  # a text column compared with a number
             raise DataError(f"{display}: column {column} must hold numbers ({error})") from None
         if negative:
             raise DataError(f"{display}: column {column}: {negative} negative number(s); counts and costs cannot be "
