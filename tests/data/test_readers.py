@@ -9,6 +9,7 @@ import pytest
 from evaluatie.data.cbs import read_cbs_statline
 from evaluatie.data.generic import read_table
 from evaluatie.data.panel import PANEL_COLUMNS
+from evaluatie.data.tables import TextOptions
 from evaluatie.data.vektis import read_vektis
 
 from .conftest import FIXTURES
@@ -198,3 +199,13 @@ def test_monthly_rates_to_a_quarterly_rate(write):
     quarter = read_cbs_statline(path, rate, months="sum").iloc[0]
     assert quarter.denominator == pytest.approx(1100)  # the mean population, not three populations
     assert quarter.value == pytest.approx(60 / 1100 * 1000)
+
+
+def test_generic_one_column_per_period(write, reference):
+    path = write("monitor.csv", "Gemeente;2017;2018;2019\nHaren;4,5;5,0;\nGroningen;6,0;.;7,5\n")
+    panel = read_table(path, unit="Gemeente", layout="periods", indicator="wmo_wachttijd", municipalities=reference,
+                       options=TextOptions(sep=";", decimal=","))
+    assert panel[["unit_id", "period", "suppressed"]].values.tolist() == [
+        ["GM0014", "2017", False], ["GM0014", "2018", True], ["GM0014", "2019", False],
+        ["GM0017", "2017", False], ["GM0017", "2018", False]]  # Haren: no 2019 (merged)
+    assert panel.value.tolist() == pytest.approx([6.0, np.nan, 7.5, 4.5, 5.0], nan_ok=True)

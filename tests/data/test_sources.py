@@ -43,6 +43,10 @@ def test_canonical_frames():
     (dict(BASE, files=[{"type": "table", "path": "x.csv", "unit": "u", "period": "p", "layout": "wide"}]),
      "a wide table needs 'indicators'"),
     (dict(BASE, files=[dict(CBS, indicators={"x": {"numerator": "a"}})]), "a 'numerator' needs a 'denominator'"),
+    (dict(BASE, files=[{"type": "table", "path": "x.csv", "unit": "u", "layout": "periods"}]),
+     "one column per period needs 'indicator'"),
+    (dict(BASE, files=[{"type": "table", "path": "x.csv", "unit": "u", "indicator": "i", "value": "v"}]),
+     "a long or wide table needs 'period'"),
     (dict(BASE, files=[dict(CBS, pathh="x")]), "Extra inputs are not permitted"),
 ])
 def test_invalid_params(raw, message):

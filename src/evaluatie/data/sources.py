@@ -117,10 +117,10 @@ class VektisSource(_Strict):
 class TableSource(_Strict):
     type: Literal["table"]
     path: str = Field(description="CSV, Parquet or Excel (.xlsx)")
-    layout: Literal["long", "wide"] = "long"
+    layout: Literal["long", "wide", "periods"] = Field("long", description="periods: one column per period")
     unit: str = Field(description="column with region codes or municipality names")
-    period: str = Field(description="column with the year or quarter")
-    indicator: str | None = Field(None, description="long: column with the indicator")
+    period: str | None = Field(None, description="long, wide: column with the year or quarter")
+    indicator: str | None = Field(None, description="long: column with the indicator; periods: the catalogue id")
     value: str | None = Field(None, description="long: column with the value")
     denominator: str | None = None
     count: str | None = Field(None, description="column with the persons behind each cell, for suppression")
@@ -138,6 +138,10 @@ class TableSource(_Strict):
             raise ValueError("a long table needs 'indicator' and 'value' (the columns that hold them)")
         if self.layout == "wide" and not self.indicators:
             raise ValueError("a wide table needs 'indicators' (catalogue id: column)")
+        if self.layout == "periods" and not self.indicator:
+            raise ValueError("a table with one column per period needs 'indicator' (the catalogue id)")
+        if self.layout != "periods" and not self.period:
+            raise ValueError("a long or wide table needs 'period' (the column with the year or quarter)")
         if self.layout == "long" and any(not isinstance(v, str) for v in self.indicators.values()):
             raise ValueError("in a long table 'indicators' maps catalogue ids to the names the file uses")
         return self
