@@ -94,3 +94,14 @@ def test_table_source_detects_the_separator_and_reads_decimal_commas(tmp_path):
     built = build({"municipalities": "ref.csv", "files": [table]}, tmp_path)
     assert built.panel[["unit_id", "indicator", "value"]].values.tolist() == [["GM0363", "wmo_wachttijd", 7.5]]
     assert built.units[["unit_id", "name", "population"]].values.tolist() == [["GM0363", "Amsterdam", 40.0]]
+
+
+def test_districts_take_the_region_of_their_municipality(tmp_path):
+    shutil.copy(FIXTURES / "gemeenten_referentie.csv", tmp_path / "ref.csv")
+    (tmp_path / "wijken.csv").write_text('"RegioS";"Perioden";"A";"B"\n"WK001401  ";"2019JJ00";"5";"100"\n'
+                                         '"BU00140100";"2019JJ00";"2";"40"\n', encoding="utf-8")
+    cbs = {"type": "cbs_statline", "path": "wijken.csv", "levels": ["wijk", "buurt"],
+           "indicators": {"x": {"numerator": "A", "denominator": "B"}}}
+    units = build({"municipalities": "ref.csv", "files": [cbs]}, tmp_path).units
+    assert units[["unit_id", "name", "region", "level"]].values.tolist() == [
+        ["BU00140100", "BU00140100 (Groningen)", "noord", "buurt"], ["WK001401", "WK001401 (Groningen)", "noord", "wijk"]]

@@ -264,7 +264,11 @@ def build_from_sources(sources: Sources, resolve: Callable[[str], Path]) -> Buil
 
 def build_units(panel: pd.DataFrame, reference: pd.DataFrame, year: int | None, population: str | None,
                 display: str) -> pd.DataFrame:
-    """The units table: every unit in the panel, named from the reference table of ``year``."""
+    """The units table: every unit in the panel, named from the reference table of ``year``.
+
+    A district (WK) or neighbourhood (BU) takes the region of the municipality it lies in, whose
+    code is in its own (WK036301 and BU03630000 lie in GM0363), and that municipality's name.
+    """
     year = year if year is not None else int(reference.year.max())
     names = reference[reference.year == year].set_index("code")
     missing = [c for c in ("region", "region_name") if c not in names.columns]
@@ -272,8 +276,8 @@ def build_units(panel: pd.DataFrame, reference: pd.DataFrame, year: int | None, 
         raise DataError(f"{display}: column(s) {', '.join(missing)} missing; the units table needs each "
                         f"municipality's region (the region slug of the params and its name)")
     codes = sorted(set(panel.unit_id))
-    municipal = [c for c in codes if c.startswith("GM")]
-    unknown = [c for c in municipal if c not in names.index]
+    municipality = {c: f"GM{c[2:6]}" if c[:2] in ("GM", "WK", "BU") else None for c in codes}
+    unknown = sorted({m for m in municipality.values() if m is not None and m not in names.index})
     if unknown:
         raise DataError(f"{display}: municipality code(s) {', '.join(unknown[:10])} in the data are not in the "
                         f"reference table for {year}; a merged municipality needs 'mergers' and 'boundary_year'")
@@ -285,9 +289,10 @@ def build_units(panel: pd.DataFrame, reference: pd.DataFrame, year: int | None, 
     latest = (with_denominator[with_denominator.indicator == indicator]
               .assign(key=lambda f: f.period).sort_values("key").groupby("unit_id").denominator.last())
     units = pd.DataFrame({"unit_id": codes})
-    units["name"] = [names.name.get(c, c) for c in codes]
-    units["region"] = [names.region.get(c, "") for c in codes]
-    units["region_name"] = [names.region_name.get(c, "") for c in codes]
+    units["name"] = [names.name[c] if c.startswith("GM") else
+                     f"{c} ({names.name[municipality[c]]})" if municipality[c] else c for c in codes]
+    units["region"] = [names.region.get(municipality[c], "") for c in codes]
+    units["region_name"] = [names.region_name.get(municipality[c], "") for c in codes]
     units["level"] = [LEVELS[c[:2]] for c in codes]
     units["population"] = units.unit_id.map(latest)
     lacking = units.loc[units.population.isna(), "unit_id"].tolist()
