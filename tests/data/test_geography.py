@@ -119,3 +119,20 @@ def test_mergers_from_file():
                           "value": [2.0, 4.0, 1.0], "denominator": [100.0, 50.0, 50.0]})
     harmonised = harmonise_municipalities(panel, FIXTURES / "herindelingen.csv", 2019)
     assert harmonised[["unit_id", "value", "denominator"]].values.tolist() == [["GM0014", 2.25, 200.0]]
+
+
+def test_harmonise_absorbing_municipality_missing_in_a_year(mergers):
+    # Groningen kept its code in 2019; the mergers table lists only Haren and Ten Boer
+    rows = [("GM0014", "2017", 2.0), ("GM0017", "2017", 4.0), ("GM0009", "2017", 1.0),
+            ("GM0017", "2018", 4.0), ("GM0009", "2018", 1.0)]
+    panel = pd.DataFrame(rows, columns=["unit_id", "period", "value"]).assign(indicator="x", denominator=50.0)
+    harmonised = harmonise_municipalities(panel, mergers, 2019).set_index("period")
+    assert harmonised.loc["2017", "value"] == pytest.approx(7 / 3)
+    assert np.isnan(harmonised.loc["2018", "value"])  # without Groningen itself, not Haren + Ten Boer alone
+
+
+def test_harmonise_mergers_table_listing_the_continuing_code(mergers):
+    listed = pd.concat([mergers, pd.DataFrame({"old_code": ["GM0014"], "new_code": ["GM0014"], "year": [2019]})])
+    panel = pd.DataFrame({"unit_id": ["GM0017", "GM0009"], "period": ["2018"] * 2, "indicator": ["x"] * 2,
+                          "value": [4.0, 1.0], "denominator": [50.0, 50.0]})
+    assert np.isnan(harmonise_municipalities(panel, listed, 2019).value.iloc[0])  # Groningen's own row is missing

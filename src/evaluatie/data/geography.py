@@ -142,14 +142,20 @@ def read_mergers(path: Path, display: str, options: TextOptions = TextOptions(se
 
 
 class _Boundaries:
-    """When each code began and ended, and where each code goes by a boundary year."""
+    """When each code began and ended, and where each code goes by a boundary year.
 
-    def __init__(self, mergers: pd.DataFrame, year: int):
+    A merger table often lists only the municipalities that disappear, so a new code with data
+    (``first_year``) before its merger is the code of the municipality that took the others in
+    (Groningen in 2019), not a new one.
+    """
+
+    def __init__(self, mergers: pd.DataFrame, year: int, first_year: dict[str, int]):
+        continuing = set(zip(mergers.old_code, mergers.year))  # includes rows that list old = new
         mergers = mergers[mergers.old_code != mergers.new_code]
         self.ended = mergers.groupby("old_code").year.min().to_dict()
-        continuing = set(zip(mergers.old_code, mergers.year))
         created = mergers[[(n, y) not in continuing for n, y in zip(mergers.new_code, mergers.year)]]
-        self.began = created.groupby("new_code").year.min().to_dict()
+        self.began = {code: began for code, began in created.groupby("new_code").year.min().items()
+                      if first_year.get(code, began) >= began}
         effective = mergers[mergers.year <= year]
         targets = effective.groupby("old_code").new_code.unique()
         splits = {old: sorted(new) for old, new in targets.items() if len(new) > 1}
@@ -189,9 +195,9 @@ def harmonise_municipalities(panel: pd.DataFrame, mergers: pd.DataFrame | str | 
     """
     if isinstance(mergers, (str, Path)):
         mergers = read_mergers(Path(mergers), Path(mergers).name)
-    boundaries = _Boundaries(mergers, year)
     frame = panel.copy()
     frame["year"] = frame.period.str[:4].astype(int)
+    boundaries = _Boundaries(mergers, year, frame.groupby("unit_id").year.min().to_dict())
     for _, merger in boundaries.later.iterrows():
         after = frame[(frame.unit_id == merger.new_code) & (frame.year >= merger.year)]
         if not after.empty:
