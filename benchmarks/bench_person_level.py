@@ -17,13 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import duckdb
+
 YEARS = 8
 MUNICIPALITIES = 342
 
 
 def generate(path: Path, rows: int) -> None:
-    import duckdb
-
     persons = rows // YEARS
     duckdb.execute(f"""
         COPY (

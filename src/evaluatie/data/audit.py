@@ -304,7 +304,8 @@ def _randomisation(indicator: str, data: pd.DataFrame, treated: set[str]) -> lis
         return []
     return [Finding("waarschuwing", indicator, "te weinig eenheden",
                     f"met {len(units)} eenheden en {k} behandelde is de kleinste mogelijke p-waarde 1/{assignments} = "
-                    f"{number(1 / assignments, 3)}: een effect is zo niet aan te tonen; neem meer controle-eenheden op")]
+                    f"{number(1 / assignments, 3)}: een effect is zo niet aan te tonen; neem meer "
+                    f"controle-eenheden op")]
 
 
 def _denominators(indicator: str, data: pd.DataFrame) -> list[Finding]:

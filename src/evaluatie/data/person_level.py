@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -70,8 +71,6 @@ def aggregate_person_level(
     (2019, 2019Q2, 2019JJ00) and the pseudonymised person number; each person may occur once
     per period. DuckDB works within ``memory_limit`` and spills to a temporary folder beyond it.
     """
-    import duckdb
-
     path = Path(path)
     display = display or path.name
     if not path.is_file():
@@ -95,8 +94,6 @@ def aggregate_person_level(
 def _check_rows(con, display: str, columns: list[str], unit: str, period: str, person: str,
                 measures: dict[str, PersonMeasure]) -> None:
     """Refuse rows without keys, a person twice in a period and negative numbers (a few examples each)."""
-    import duckdb
-
     needed = {"unit": unit, "period": period, "person": person}
     for name, m in measures.items():
         needed[f"indicator {name}"] = m.column

@@ -18,9 +18,13 @@ from typing import Annotated, Literal, Union
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from evaluatie.data.cbs import read_cbs_statline
+from evaluatie.data.generic import read_table
 from evaluatie.data.geography import LEVELS, harmonise_municipalities, read_mergers, read_municipalities
 from evaluatie.data.panel import DataError
+from evaluatie.data.person_level import PersonMeasure, aggregate_person_level
 from evaluatie.data.tables import ROW, Measure, TextOptions
+from evaluatie.data.vektis import read_vektis
 from evaluatie.privacy import DEFAULT_THRESHOLD
 
 
@@ -82,8 +86,6 @@ class CbsSource(_Strict):
         return [self.path]
 
     def read(self, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
-        from evaluatie.data.cbs import read_cbs_statline
-
         return read_cbs_statline(resolve(self.path), _measures(self.indicators), region_column=self.region_column,
                                  period_column=self.period_column, levels=tuple(self.levels),
                                  frequency=self.frequency, months=self.months, municipalities=reference,
@@ -102,8 +104,6 @@ class VektisSource(_Strict):
         return self.paths
 
     def read(self, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
-        from evaluatie.data.vektis import read_vektis
-
         found = []
         for pattern in self.paths:
             matches = _expand(pattern, resolve)
@@ -150,8 +150,6 @@ class TableSource(_Strict):
         return [self.path]
 
     def read(self, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
-        from evaluatie.data.generic import read_table
-
         return read_table(resolve(self.path), unit=self.unit, period=self.period, layout=self.layout,
                           indicator=self.indicator, value=self.value, denominator=self.denominator, count=self.count,
                           indicators=_measures(self.indicators) or None, municipalities=reference,
@@ -181,8 +179,6 @@ class PersonLevelSource(_Strict):
         return [self.path]
 
     def read(self, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
-        from evaluatie.data.person_level import PersonMeasure, aggregate_person_level
-
         measures = {k: PersonMeasure(**v.model_dump()) for k, v in self.indicators.items()}
         return aggregate_person_level(resolve(self.path), unit=self.unit, period=self.period, person=self.person,
                                       indicators=measures, threshold=self.min_count,
