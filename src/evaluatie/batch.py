@@ -23,6 +23,8 @@ import pandas as pd
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
+from evaluatie.data.panel import DataError
+from evaluatie.data.sources import region_names
 from evaluatie.params import ParamsError, display_path, initiative_files, load_initiative
 from evaluatie.report.render import (
     dutch_date, index_html, notebook_to_html, scrub, scrub_notebook, write_atomic,
@@ -131,10 +133,13 @@ def _findings(summary: dict) -> str:
 def _region_name(loaded) -> str:
     """The region's display name from the units table, falling back to its id."""
     try:
+        if loaded.params.data.sources is not None:
+            names = region_names(loaded.params.data.sources, loaded.resolve)
+            return names.get(loaded.params.region, loaded.params.region)
         units = pd.read_csv(loaded.resolve(loaded.params.data.units), usecols=["region", "region_name"])
         names = units.drop_duplicates("region").set_index("region")["region_name"]
         return str(names.get(loaded.params.region, loaded.params.region))
-    except (OSError, ValueError):
+    except (OSError, ValueError, DataError):
         return loaded.params.region
 
 

@@ -27,6 +27,8 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from evaluatie.data.audit import audit_study
+    from evaluatie.report.render import write_atomic
     from evaluatie.study import load_study
 
     paths = [Path(p) for p in args.paths] or [args.project / "params"]
@@ -44,6 +46,11 @@ def _check(args: argparse.Namespace) -> int:
             continue
         print(f"ok     {study.display}: {len(study.params.indicators)} indicators, "
               f"{len(study.treated_starts)} treated and {len(study.control_units)} control units")
+        audit = audit_study(study)
+        print(audit.to_text())
+        write_atomic(args.project / "reports" / study.params.region / f"{study.params.id}-data-audit.html",
+                     audit.to_html())
+        failed |= not audit.ok
     return 1 if failed else 0
 
 

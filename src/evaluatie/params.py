@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from evaluatie.data.sources import SOURCE_TYPES, Sources
 from evaluatie.periods import parse_period
 
 CATALOGUE_FILE = "indicators.yaml"
@@ -146,8 +147,18 @@ class Financing(Strict):
 
 
 class DataSources(Strict):
-    units: str = Field(description="units table (CSV), relative to the project folder")
-    panel: str = Field(description="panel (CSV: unit_id, period, indicator, value, denominator)")
+    units: str | None = Field(None, description="units table (CSV), relative to the project folder")
+    panel: str | None = Field(None, description="panel (CSV: unit_id, period, indicator, value, denominator)")
+    sources: Sources | None = Field(None, description="downloaded files, read directly (docs/real-data.md)")
+
+    @model_validator(mode="after")
+    def _prepared_or_sources(self) -> DataSources:
+        prepared = self.units is not None and self.panel is not None
+        if self.sources is None and not prepared:
+            raise ValueError("give 'units' and 'panel' (prepared CSV files) or 'sources'")
+        if self.sources is not None and (self.units is not None or self.panel is not None):
+            raise ValueError("give either 'units' and 'panel' or 'sources', not both")
+        return self
 
 
 class ProcessSources(Strict):
@@ -256,6 +267,9 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     for part in loc:
         if current is None:
             return None
+        if part in SOURCE_TYPES:  # the tag of a data source picks its model
+            current = SOURCE_TYPES[part]
+            continue
         if not isinstance(part, str) or part not in current.model_fields:
             continue
         candidates = [t for t in _unwrap(current.model_fields[part].annotation)
@@ -274,7 +288,7 @@ def _key_path(loc: tuple) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part in ("IndicatorChoice", "str", "function-after[_valid_period(), union[str,int]]"):
+        elif part in ("IndicatorChoice", "str", "function-after[_valid_period(), union[str,int]]", *SOURCE_TYPES):
             continue
         else:
             text += ("." if text else "") + str(part)

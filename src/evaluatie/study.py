@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from evaluatie.data.panel import DataError, load_panel, load_units
+from evaluatie.data.sources import build_from_sources
 from evaluatie.params import (
     Catalogue, Indicator, IndicatorChoice, LoadedInitiative, ParamsError, display_path,
     initiative_files, load_catalogue, load_initiative, suggest,
@@ -145,8 +146,18 @@ def load_study(params_file: str | Path) -> Study:
     problems: list[str] = []
     frames = {}
     files = []
-    for role, relative, loader in [("units", initiative.params.data.units, load_units),
-                                   ("panel", initiative.params.data.panel, load_panel)]:
+    data = initiative.params.data
+    if data.sources is not None:
+        try:
+            built = build_from_sources(data.sources, initiative.resolve)
+        except DataError as error:
+            problems.append(f"{display}: data.sources: {error}")
+        else:
+            frames = {"units": built.units, "panel": built.panel}
+            files += [DataFile(role, display_path(path, initiative.project_dir), _sha256(path))
+                      for role, path in built.files]
+    prepared = [("units", data.units, load_units), ("panel", data.panel, load_panel)] if data.sources is None else []
+    for role, relative, loader in prepared:
         path = initiative.resolve(relative)
         if not path.is_file():
             hint = " (run `evaluatie demo-data` to build the demo data)" if relative.startswith("data/demo/") else ""
@@ -213,7 +224,7 @@ def _check_against_data(study: Study) -> list[str]:
     for choice, indicator in study.indicators():
         present = study.panel[study.panel.indicator == choice.id]
         if present.empty:
-            problems.append(f"{display}: indicators: '{choice.id}' has no rows in {params.data.panel}")
+            problems.append(f"{display}: indicators: '{choice.id}' has no rows in {params.data.panel or 'the data sources'}")
             continue
         periods = sorted({parse_period(p) for p in present.period}, key=lambda p: p.start_time)
         for i, treated in enumerate(params.treatment.units):
