@@ -18,8 +18,16 @@ find_python() {
 }
 
 setup() {
-  if [ ! -x .venv/bin/python ]; then
-    "$(find_python)" -m venv .venv
+  if [ ! -x .venv/bin/python ] || ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+    local python
+    python=$(find_python) || exit 1
+    rm -rf .venv
+    if ! "$python" -m venv .venv; then
+      rm -rf .venv
+      echo "could not create .venv; on Debian or Ubuntu install the package python3.11-venv first" >&2
+      exit 1
+    fi
+    rm -f .venv/.installed-pyproject
   fi
   local stamp=.venv/.installed-pyproject
   if [ ! -f "$stamp" ] || ! cmp -s pyproject.toml "$stamp"; then

@@ -60,5 +60,8 @@ def test_fixed_budget_is_labelled_a_budget_effect(evaluate):
 def test_one_treated_municipality_per_unit_results(evaluate):
     study, results, truth = evaluate("polderoost/proeftuin-hart.yaml")
     assert results["seh_bezoeken"].headline.n_treated == 1
+    yearly = results["verwijzingen_ziekenhuis"].frame  # start 2019Q3: 2019 is only partly treated
+    assert "2019" not in set(yearly.loc[yearly.unit_id == "FG0401", "period"])
+    assert "2019" in set(yearly.loc[yearly.group == 0, "period"])
     per_unit = evaluate_per_unit(study, list(results.values()))
     assert set(per_unit.unit_id) == {"FG0401"} and len(per_unit) == 3

@@ -100,3 +100,12 @@ def test_committed_schema_matches_the_models():
     schema = json.loads(json_schema())
     assert schema["additionalProperties"] is False
     assert {"id", "treatment", "indicators", "data"} <= set(schema["required"])
+
+
+def test_indicator_frequency_must_match_the_data(project, capsys):
+    catalogue = project / "params" / "indicators.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    head, tail = text.split("  seh_bezoeken:", 1)
+    catalogue.write_text(head + "  seh_bezoeken:" + tail.replace("frequency: kwartaal", "frequency: jaar", 1), encoding="utf-8")
+    code, out = run_check(project, capsys, GOOD)
+    assert code == 1 and "'seh_bezoeken' is 'jaar' in params/indicators.yaml, but the data hold periods such as 2012Q1" in out

@@ -8,8 +8,10 @@ A manifest (``reports/manifest.json``) keeps the status of every initiative betw
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -55,7 +57,9 @@ def use_own_kernel() -> None:
     A kernelspec named ``evaluatie`` pointing at ``sys.executable`` is written to a private folder
     that is put first on JUPYTER_PATH for this process and its children.
     """
-    folder = Path(tempfile.mkdtemp(prefix="evaluatie-kernel-")) / "kernels" / KERNEL_NAME
+    root = tempfile.mkdtemp(prefix="evaluatie-kernel-")
+    atexit.register(shutil.rmtree, root, True)
+    folder = Path(root) / "kernels" / KERNEL_NAME
     folder.mkdir(parents=True)
     spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
                      "--IPKernelApp.log_level=CRITICAL"],
@@ -87,13 +91,9 @@ def run_initiative(params_file: Path, project_dir: Path, notebook: Path = NOTEBO
         with tempfile.TemporaryDirectory(prefix="evaluatie-run-") as scratch:
             executed_path = Path(scratch) / f"{initiative_id}.ipynb"
             try:
-                papermill.execute_notebook(
-                    str(notebook_path), str(executed_path),
-                    parameters={"params_file": os.path.relpath(params_file.resolve(), notebook_path.parent.resolve()),
-                                "summary_file": str(Path(scratch) / "summary.json")},
-                    kernel_name=KERNEL_NAME, cwd=str(notebook_path.parent), progress_bar=False,
-                    report_mode=True, log_output=False,
-                )
+                _execute(notebook_path, executed_path, {
+                    "params_file": os.path.relpath(params_file.resolve(), notebook_path.parent.resolve()),
+                    "summary_file": str(Path(scratch) / "summary.json")})
             except PapermillExecutionError:
                 _keep_failed_notebook(executed_path, reports / f"{initiative_id}.failed.ipynb", project_dir)
                 raise
@@ -117,6 +117,20 @@ def run_initiative(params_file: Path, project_dir: Path, notebook: Path = NOTEBO
         report=f"{region}/{initiative_id}.html" if html_path.is_file() else None, error=error,
         demo=demo, findings=findings,
     )
+
+
+def _execute(notebook_path: Path, executed_path: Path, parameters: dict) -> None:
+    """Run a notebook with papermill; a kernel that dies while starting (a busy machine) gets one retry."""
+    for attempt in (1, 2):
+        try:
+            papermill.execute_notebook(
+                str(notebook_path), str(executed_path), parameters=parameters, kernel_name=KERNEL_NAME,
+                cwd=str(notebook_path.parent), progress_bar=False, report_mode=True, log_output=False,
+            )
+            return
+        except RuntimeError as failure:
+            if attempt == 2 or "Kernel died before replying" not in str(failure):
+                raise
 
 
 def _findings(summary: dict) -> str:
@@ -195,11 +209,8 @@ def run_region(project_dir: Path, region: str, region_name: str) -> str | None:
     try:
         with tempfile.TemporaryDirectory(prefix="evaluatie-region-") as scratch:
             executed_path = Path(scratch) / "region.ipynb"
-            papermill.execute_notebook(
-                str(notebook_path), str(executed_path),
-                parameters={"region": region, "region_name": region_name, "reports_dir": "../reports"},
-                kernel_name=KERNEL_NAME, cwd=str(notebook_path.parent), progress_bar=False, report_mode=True,
-            )
+            _execute(notebook_path, executed_path,
+                     {"region": region, "region_name": region_name, "reports_dir": "../reports"})
             executed = scrub_notebook(nbformat.read(executed_path, as_version=4), project_dir)
         page = notebook_to_html(executed, title=f"{region_name}: overzicht")
         write_atomic(project_dir / "reports" / region / "index.html", page)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -18,10 +19,15 @@ def _demo_data(args: argparse.Namespace) -> int:
     from evaluatie.data.demo import DEFAULT_SEED, write_demo_data
 
     out = args.project / "data" / "demo"
-    if args.if_missing and (out / "panel.csv").is_file():
+    if args.if_missing and out.is_dir():
         print(f"demo data present in {display_path(out, args.project)}")
         return 0
-    files = write_demo_data(out, seed=args.seed if args.seed is not None else DEFAULT_SEED)
+    # Built beside the target and moved into place whole, so an interrupted build never looks complete.
+    building = out.with_name(".demo-building")
+    shutil.rmtree(building, ignore_errors=True)
+    files = write_demo_data(building, seed=args.seed if args.seed is not None else DEFAULT_SEED)
+    shutil.rmtree(out, ignore_errors=True)
+    building.rename(out)
     print(f"wrote {len(files)} demo files to {display_path(out, args.project)}")
     return 0
 

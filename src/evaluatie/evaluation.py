@@ -50,8 +50,8 @@ class Headline:
     detectable: float = math.nan  # smallest effect this design finds with 80% power
 
     def relative(self, value: float) -> float:
-        """``value`` as % of the counterfactual level."""
-        if not self.counterfactual or not math.isfinite(self.counterfactual):
+        """``value`` as % of the counterfactual level (not meaningful for a level at or below zero)."""
+        if not math.isfinite(self.counterfactual) or self.counterfactual <= 0:
             return math.nan
         return 100 * value / self.counterfactual
 
@@ -77,11 +77,12 @@ class IndicatorEvaluation:
         return self.choice.steered
 
 
-def _counterfactual(frame: pd.DataFrame, estimate: float) -> float:
+def _counterfactual(frame: pd.DataFrame, estimate: float, weight: str = "weight") -> float:
+    """Mean level of the treated after the start minus the effect, weighted as the estimator weighs."""
     post = frame.loc[frame.treated == 1]
-    if post.empty or post.weight.sum() <= 0:
+    if post.empty or post[weight].sum() <= 0:
         return math.nan
-    return float((post.value * post.weight).sum() / post.weight.sum() - estimate)
+    return float((post.value * post[weight]).sum() / post[weight].sum() - estimate)
 
 
 def _placebo(frame: pd.DataFrame, seed: int) -> float | None:
@@ -129,12 +130,12 @@ def _headline(frame: pd.DataFrame, staggered: bool, alpha: float, seed: int) -> 
     post_periods = float((frame.treated == 1).sum() / max(n_treated, 1))
     if staggered:
         result = estimate_staggered(frame, cohort="cohort", control_group="never_treated", alpha=alpha,
-                                    seed=seed, **MODEL)
+                                    seed=seed, weights="unit_weight", **MODEL)
         simple, dynamic = result.aggregate("simple"), result.aggregate("dynamic")
         headline = Headline(simple.estimate, simple.ci_low, simple.ci_high, simple.p_value,
                             "Callaway & Sant'Anna (gespreide start, vergeleken met gemeenten die nooit meededen)",
                             simple.inference_reason or "Standaardfouten uit de invloedsfunctie, geclusterd per gemeente.",
-                            n_treated, n_control, _counterfactual(frame, simple.estimate), post_periods,
+                            n_treated, n_control, _counterfactual(frame, simple.estimate, "unit_weight"), post_periods,
                             minimum_detectable_effect(simple))
         return headline, dynamic.table, tuple(result.warnings) + tuple(simple.warnings)
     result = estimate_twfe(frame, treated="treated", weights="weight", inference="auto", alpha=alpha, seed=seed,
@@ -144,8 +145,7 @@ def _headline(frame: pd.DataFrame, staggered: bool, alpha: float, seed: int) -> 
                         result.inference_reason, n_treated, n_control,
                         _counterfactual(frame, result.estimate), post_periods, minimum_detectable_effect(result))
     events = estimate_event_study(frame, cohort="cohort", weights="weight", alpha=alpha, **MODEL)
-    warnings = tuple(w for w in result.warnings if "behandelde eenheden" not in w)
-    return headline, events.table, warnings
+    return headline, events.table, tuple(result.warnings)
 
 
 def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicator) -> IndicatorEvaluation:
@@ -186,8 +186,14 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
         notes.append(f"Lees het effect met voorzichtigheid: {caution} (placebotoets met een nep-start).")
     elif headline.n_treated == 1:
         caution = "met één gemeente is het effect niet te scheiden van andere veranderingen in die gemeente"
+    elif placebo is None:
+        caution = "er zijn te weinig metingen voor de start om te toetsen of de trends vooraf gelijk opliepen"
+    elif any("hangt sterk af van enkele gemeenten" in n for n in notes):
+        caution = "het effect hangt sterk af van enkele gemeenten"
+    elif staggered and headline.n_treated < 10:
+        caution = "met weinig gemeenten per startgroep is de marge eerder te smal dan te breed"
     if staggered and events is not None:
-        notes += filter(None, [_dynamic_note(events, indicator)])
+        notes += filter(None, [_dynamic_note(events, step_name(indicator, frame))])
     if not all(math.isfinite(v) for v in (headline.estimate, headline.ci_low, headline.ci_high)):
         verdict = "te_weinig"
     elif placebo is not None and placebo < PLACEBO_UNRELIABLE:
@@ -202,16 +208,28 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
                                tuple(dict.fromkeys(notes)), staggered, caution)
 
 
-def _dynamic_note(events: pd.DataFrame, indicator: Indicator) -> str | None:
+def step_name(indicator: Indicator, frame: pd.DataFrame) -> str:
+    """What one step of event time is: a quarter, a year, or a survey round (years with gaps)."""
+    if indicator.frequency == "kwartaal":
+        return "kwartaal"
+    years = sorted(frame.year.unique())
+    return "jaar" if all(b - a == 1 for a, b in zip(years, years[1:])) else "meting"
+
+
+STEP_PLURALS = {"jaar": "jaar", "kwartaal": "kwartalen", "meting": "metingen"}
+FIRST_STEP = {"jaar": "in het eerste jaar", "kwartaal": "in het eerste kwartaal", "meting": "bij de eerste meting"}
+
+
+def _dynamic_note(events: pd.DataFrame, step: str) -> str | None:
     """How the effect develops with time since joining (staggered designs tell this story best)."""
     after = events[events.event_time >= 0].dropna(subset=["estimate"])
     if len(after) < 3:
         return None
     first, last = after.iloc[0], after.iloc[-1]
-    step = "jaar" if indicator.frequency == "jaar" else "kwartaal"
-    return (f"Het effect verandert met de duur van deelname: in het eerste {step} {signed(first.estimate)}, "
-            f"na {int(last.event_time)} {'jaar' if step == 'jaar' else 'kwartalen'} {signed(last.estimate)} "
-            "(gemiddeld over de gemeenten die zo lang meedoen).")
+    steps = int(last.event_time)
+    return (f"Het effect verandert met de duur van deelname: {FIRST_STEP[step]} na de start "
+            f"{signed(first.estimate)}, {steps} {step if steps == 1 else STEP_PLURALS[step]} later "
+            f"{signed(last.estimate)} (gemiddeld over de gemeenten die zo lang meedoen).")
 
 
 def evaluate_outcomes(study: Study) -> list[IndicatorEvaluation]:

@@ -28,8 +28,9 @@ def parse_period(text: str | int) -> pd.Period:
 def first_treated_period(start: pd.Period, frequency: str) -> pd.Period:
     """The first period of a series with ``frequency`` ('jaar'/'kwartaal') that counts as treated.
 
-    A yearly series counts a year as treated when the initiative ran for at least half of it:
-    a start in Q1 or Q2 treats that year, a start in Q3 or Q4 treats the next year.
+    A yearly series counts a year as treated when the initiative ran for more than half of it:
+    a start in Q1 or Q2 treats that year, a start in Q3 or Q4 treats the next year (the analysis then
+    leaves the partly treated start year out for that unit, so it is neither before nor after).
     A quarterly series with a yearly start is treated from Q1 of that year.
     """
     code = FREQUENCY_CODES[frequency]

@@ -21,7 +21,7 @@ from evaluatie.params import (
     Catalogue, Indicator, IndicatorChoice, LoadedInitiative, ParamsError, display_path,
     initiative_files, load_catalogue, load_initiative, suggest,
 )
-from evaluatie.periods import first_treated_period, format_period, parse_period
+from evaluatie.periods import FREQUENCY_CODES, first_treated_period, format_period, parse_period
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,9 @@ class Study:
             excluded |= units_in_other_initiatives(self.initiative)
         return [u for u in chosen if u not in excluded and u not in treated]
 
+    def _partial_start_year(self, indicator: Indicator) -> dict[str, str | None]:
+        return {u: _partial_year_of(s, indicator.frequency) for u, s in self.treated_starts.items()}
+
     def indicator_frame(self, indicator_id: str) -> pd.DataFrame:
         """One indicator for treated and control units, with time index, cohort and treatment dummy.
 
@@ -91,9 +94,18 @@ class Study:
         frame["group"] = (frame.cohort > 0).astype(int)
         frame["treated"] = ((frame.cohort > 0) & (frame.time >= frame.cohort)).astype(int)
         frame["weight"] = frame.denominator
+        frame["unit_weight"] = frame.groupby("unit_id").denominator.transform("mean")  # fixed per unit
+        frame = frame[~frame.unit_id.map(self._partial_start_year(indicator)).eq(frame.period).fillna(False)]
         names = self.units.set_index("unit_id")["name"]
         frame["name"] = frame.unit_id.map(names)
         return frame.sort_values(["unit_id", "time"]).reset_index(drop=True)
+
+
+def _partial_year_of(start: pd.Period, frequency: str) -> str | None:
+    """A yearly series' year in which a Q3/Q4 start ran only part of the year: neither before nor after."""
+    if frequency == "jaar" and start.freqstr.startswith("Q") and start.quarter > 2:
+        return str(start.year)
+    return None
 
 
 def _cohort_index(first_period: str | float, periods: list[str]) -> float | None:
@@ -226,7 +238,16 @@ def _check_against_data(study: Study) -> list[str]:
         if present.empty:
             problems.append(f"{display}: indicators: '{choice.id}' has no rows in {params.data.panel or 'the data sources'}")
             continue
-        periods = sorted({parse_period(p) for p in present.period}, key=lambda p: p.start_time)
+        try:
+            periods = sorted({parse_period(p) for p in present.period}, key=lambda p: p.start_time)
+        except ValueError as error:
+            problems.append(f"{display}: indicators: '{choice.id}' in {params.data.panel or 'the data sources'}: {error}")
+            continue
+        wrong = [format_period(p) for p in periods if not p.freqstr.startswith(FREQUENCY_CODES[indicator.frequency])]
+        if wrong:
+            problems.append(f"{display}: indicators: '{choice.id}' is '{indicator.frequency}' in params/indicators.yaml, "
+                            f"but the data hold periods such as {wrong[0]}")
+            continue
         for i, treated in enumerate(params.treatment.units):
             first = first_treated_period(parse_period(treated.start), indicator.frequency)
             if first <= periods[0] or first > periods[-1]:

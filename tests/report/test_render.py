@@ -30,3 +30,11 @@ def test_contents_list_every_section_heading():
     out = with_table_of_contents(page)
     assert '<a href="#Samenvatting">Samenvatting</a>' in out and '<a href="#Bijlage">Bijlage</a>' in out
     assert out.index("Inhoud") < out.index('<h2 id="Samenvatting"')
+
+
+def test_scrub_leaves_embedded_images_alone():
+    user = getpass.getuser()
+    image = ("iVBOR" + f"/{user}/" + "A" * 300)
+    text = f'<img src="data:image/png;base64,{image}"> /data/{user}/x'
+    out = scrub(text, Path("/nowhere"))
+    assert image in out and f"/data/{user}/x" not in out

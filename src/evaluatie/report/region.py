@@ -36,7 +36,8 @@ def initiatives(summaries: list[dict]) -> None:
                      "Effect": int((verdicts.isin(["gedaald", "gestegen"]) & ~budget).sum()),
                      "Budgeteffect": int((verdicts.isin(["gedaald", "gestegen"]) & budget).sum()),
                      "Geen verschil": int((verdicts == "geen_verschil").sum()),
-                     "Onbetrouwbaar": int(verdicts.isin(["onbetrouwbaar", "te_weinig"]).sum())})
+                     "Onbetrouwbaar": int((verdicts == "onbetrouwbaar").sum()),
+                     "Te weinig gegevens": int((verdicts == "te_weinig").sum())})
     frame = pd.DataFrame(rows)
     _html(table(frame, numeric=set(frame.columns) - {"Initiatief"}, markup={"Initiatief"},
                 caption="Aantal indicatoren per conclusie (effect aangetoond, budgeteffect, geen aantoonbaar verschil, "

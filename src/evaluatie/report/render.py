@@ -33,8 +33,18 @@ def dutch_date(moment: datetime) -> str:
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
+_BASE64 = re.compile(r"[A-Za-z0-9+/=]{200,}")
+
+
 def scrub(text: str, project_dir: Path) -> str:
-    """Remove local paths, user and host names from text that leaves the machine."""
+    """Remove local paths, user and host names from text that leaves the machine (embedded images untouched)."""
+    pieces = _BASE64.split(text)
+    images = _BASE64.findall(text)
+    cleaned = [_scrub_text(piece, project_dir) for piece in pieces]
+    return "".join(part for pair in zip(cleaned, images + [""]) for part in pair)
+
+
+def _scrub_text(text: str, project_dir: Path) -> str:
     replacements = {str(project_dir.resolve()): ".", sys.prefix: "<python>", sys.base_prefix: "<python>",
                     str(Path.home()): "~", tempfile.gettempdir(): "<tmp>"}
     for old, new in sorted(replacements.items(), key=lambda item: -len(item[0])):

@@ -20,7 +20,7 @@ import yaml
 from IPython.display import HTML, display
 
 from evaluatie import __version__
-from evaluatie.evaluation import IndicatorEvaluation
+from evaluatie.evaluation import IndicatorEvaluation, step_name
 from evaluatie.outcome.translate import translate_effect
 from evaluatie.periods import parse_period
 from evaluatie.process import ProcessEvaluation, evaluate_process
@@ -106,7 +106,7 @@ def cover(study: Study) -> None:
         f"<li><strong>Regio:</strong> {esc(region.iloc[0] if len(region) else params.region)}</li>"
         f"<li><strong>Partners:</strong> {esc(', '.join(p.name for p in params.partners))}</li>"
         f"<li><strong>Looptijd:</strong> vanaf {esc(start_text(starts[0]))}{spread}</li>"
-        f"<li><strong>Gegevens tot en met:</strong> {esc(last)}</li>"
+        f"<li><strong>Gegevens tot en met:</strong> {esc(start_text(last))}</li>"
         f"<li><strong>Rapport gemaakt op:</strong> {dutch_date(datetime.now())}</li></ul>"
         f"{TOC_PLACEHOLDER}"
     )
@@ -138,7 +138,8 @@ def summary(study: Study, evaluations: list[IndicatorEvaluation], process: Proce
     for domain, label in DOMAIN_LABELS.items():
         related = [e for e in evaluations if domain in e.indicator.domains]
         arrows = {"gedaald": "↓ ", "gestegen": "↑ "}
-        shown = [arrows[e.verdict] + lower_first(e.indicator.label) for e in related if e.verdict in arrows]
+        shown = [arrows[e.verdict] + lower_first(e.indicator.label) for e in related
+                 if e.verdict in arrows and not e.is_budget_effect]
         if not related:
             status = "niet gemeten"
         elif shown:
@@ -262,7 +263,8 @@ def _indicator_section(e: IndicatorEvaluation, level: str) -> None:
     if e.headline:
         h = e.headline
         how = (" Omdat er minder dan 10 deelnemende gemeenten zijn, is de onzekerheid bepaald door de deelname "
-               "999 keer bij toeval aan andere gemeenten toe te wijzen." if "andomisatie" in h.inference else "")
+               "bij toeval aan andere gemeenten toe te wijzen en te kijken hoe uitzonderlijk het echte effect is."
+               if "andomisatie" in h.inference else "")
         if e.staggered:
             how = (" De gemeenten begonnen in verschillende jaren; elke groep is vergeleken met gemeenten die nooit "
                    "meededen. Met weinig gemeenten per groep is de marge eerder te smal dan te breed.")
@@ -280,11 +282,7 @@ def _indicator_section(e: IndicatorEvaluation, level: str) -> None:
 
 
 def _step(e: IndicatorEvaluation) -> str:
-    """What one step on the event-time axis is: a quarter, a year, or a survey round."""
-    if e.indicator.frequency == "kwartaal":
-        return "kwartaal"
-    years = sorted(e.frame.year.unique())
-    return "jaar" if all(b - a == 1 for a, b in zip(years, years[1:])) else "meting"
+    return step_name(e.indicator, e.frame)
 
 
 def start_text(period) -> str:
@@ -517,7 +515,8 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> None:
     _html(
         "<h3>Ontwerp</h3><p>Verschil-in-verschillen (difference-in-differences): per indicator vergelijken we de "
         "verandering in de deelnemende gemeenten met de verandering in vergelijkingsgemeenten die niet meedoen. "
-        f"Gebruikte methoden: {esc('; '.join(methods_used))}. Gemeenten wegen mee naar inwonertal. De "
+        f"Gebruikte methoden: {esc('; '.join(methods_used))}. Gemeenten wegen mee naar de grootte van de groep "
+        "waarop de indicator betrekking heeft (bijvoorbeeld inwoners of verzekerden). De "
         f"onzekerheidsmarge is een {level}%-betrouwbaarheidsinterval.</p>"
         "<h3>Aannames</h3><ul><li>Parallelle trends: zonder het initiatief had de indicator zich in de deelnemende "
         "gemeenten gemiddeld net zo ontwikkeld als in de vergelijkingsgemeenten. We toetsen dit met een placebotoets "
@@ -525,8 +524,7 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> None:
         "verloop per periode.</li><li>Geen uitstraling naar de vergelijkingsgemeenten en geen andere verandering die "
         "alleen de deelnemende gemeenten trof.</li></ul>"
         f"<h3>Keuze van de inferentie</h3>{_inference_text(evaluations)}"
-        f"<h3>Vergelijkingsgemeenten</h3><p>{len(study.control_units)} gemeenten die niet aan dit of een ander "
-        "initiatief deelnemen.</p>"
+        f"<h3>Vergelijkingsgemeenten</h3><p>{esc(_control_text(study))}</p>"
         f"<h3>Gegevensbronnen</h3>{table(files)}"
         "<h3>Beperkingen</h3><ul><li>De evaluatie meet alleen de gekozen indicatoren; wat niet gemeten is, kan "
         "ook veranderd zijn.</li><li>Effecten van preventie komen vaak pas na jaren; een korte periode na de start "
@@ -536,14 +534,29 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> None:
     )
 
 
+def _control_text(study: Study) -> str:
+    """The control group as the params chose it."""
+    rule = study.params.control_group
+    count = len(study.control_units)
+    if rule.type == "list":
+        text = f"{count} gemeenten die de evaluatie zelf heeft gekozen"
+    else:
+        text = f"{count} gemeenten die niet aan dit initiatief deelnemen"
+        if rule.regions:
+            text += f", uit de regio's {', '.join(rule.regions)}"
+    if rule.exclude_other_initiatives:
+        text += "; gemeenten in een ander initiatief tellen niet mee"
+    return text + "."
+
+
 def _inference_text(evaluations: list[IndicatorEvaluation]) -> str:
     """Only the inference that was used, and why."""
     parts = []
     if any(e.headline and not e.staggered and "andomisatie" in e.headline.inference for e in evaluations):
         parts.append("Met minder dan 10 deelnemende gemeenten zijn gewone geclusterde standaardfouten te optimistisch. "
-                     "We gebruiken dan randomisatie-inferentie: we wijzen de deelname 999 keer willekeurig toe aan "
-                     "andere gemeenten en kijken hoe uitzonderlijk het echte effect is; de wild cluster bootstrap "
-                     "staat in de bijlage ernaast.")
+                     "We gebruiken dan randomisatie-inferentie: we wijzen de deelname willekeurig toe aan andere "
+                     "gemeenten (999 keer, of alle mogelijke toewijzingen als dat er weinig zijn) en kijken hoe "
+                     "uitzonderlijk het echte effect is. De bijlage noemt per indicator wat precies is gedaan.")
     elif any(e.headline and not e.staggered for e in evaluations):
         parts.append("Met 10 of meer deelnemende gemeenten gebruiken we standaardfouten die per gemeente zijn "
                      "geclusterd.")
