@@ -284,7 +284,7 @@ def build_panel(units: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataF
                 if since >= 0 and (indicator in initiative.effects or indicator in initiative.fixed_budget):
                     truth.append((initiative.id, indicator, unit, period, latent[i] - counterfactual[i]))
             population = units.population.to_numpy() * (1 + growth) ** int(t)
-            denominator = _denominator(series, units, population, rng)
+            denominator = _denominator(series, units, population)
             rows.append(pd.DataFrame({
                 "unit_id": units.unit_id, "period": period, "indicator": indicator,
                 "value": _observe(series, latent, denominator, rng), "denominator": denominator,
@@ -302,7 +302,7 @@ def _fixed_budget_level(level: float, break_factor: float, series: _Series, unit
     return float(np.mean([level * break_factor * (1 + series.trend) ** t * np.exp(unit_trend * t) for t in (4, 5)]))
 
 
-def _denominator(series: _Series, units: pd.DataFrame, population: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _denominator(series: _Series, units: pd.DataFrame, population: np.ndarray) -> np.ndarray:
     if series.denominator == "inwoners_75plus":
         return np.round(population * units.share_75plus.to_numpy())
     if series.denominator == "inwoners_0_17":

@@ -11,6 +11,7 @@ import html
 import io
 import json
 import math
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -309,8 +310,9 @@ def money(evaluations: list[IndicatorEvaluation]) -> None:
             continue
         if indicator.unit == "euro":
             rate_per, price, price_text = 1.0, 1.0, "het bedrag zelf"
-        elif indicator.unit == "aantal" and indicator.euro_per_unit:
-            rate_per, price, price_text = 1000.0, indicator.euro_per_unit, f"€ {number(indicator.euro_per_unit, 0)} per keer"
+        elif indicator.unit == "aantal" and indicator.euro_per_unit and _rate_base(indicator.per):
+            rate_per, price = _rate_base(indicator.per), indicator.euro_per_unit
+            price_text = f"€ {number(price, 0)} per keer"
         else:
             continue
         used.add(e.id)
@@ -344,6 +346,12 @@ def money(evaluations: list[IndicatorEvaluation]) -> None:
           + ("<p>De indicatoren overlappen (de ene kostensoort zit in de andere): tel de bedragen niet op.</p>"
              if overlap else "")
           + table(pd.DataFrame(rows), caption="Wie betaalt, wie bespaart"))
+
+
+def _rate_base(per: str) -> float | None:
+    """'1.000 inwoners' -> 1000; None when the text names no number of persons."""
+    match = re.match(r"\s*(\d[\d.]*)\s", per)
+    return float(match.group(1).replace(".", "")) if match else None
 
 
 class _Scaled:
@@ -575,6 +583,8 @@ def appendix(evaluations: list[IndicatorEvaluation], confidence_level: float) ->
         "Ondergrens": rows.ci_low.map(lambda v: number(v, 3)), "Bovengrens": rows.ci_high.map(lambda v: number(v, 3)),
         "p-waarde": rows.p_value.map(p_value), "Deelnemend": rows.n_treated, "Vergelijking": rows.n_control,
         "Placebotoets (p)": [p_value(e.placebo_p) if e.placebo_p is not None else "–" for e in evaluations],
+        "Kleinst aantoonbaar effect (80%)": [number(e.headline.detectable, 2) if e.headline else "–"
+                                             for e in evaluations],
         "Methode en inferentie": [f"{e.headline.method}. {e.headline.inference}" if e.headline else "–"
                                   for e in evaluations],
     })
