@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from evaluatie.process.instrument import Instrument, Scale
+from evaluatie.report.formats import number as dutch_number
 from evaluatie.process.perspectives import perspective_label
 from evaluatie.process.scoring import SHIELDED
 
@@ -38,12 +39,6 @@ STYLE = {
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
 }
-
-
-def dutch_number(value: float, decimals: int = 1) -> str:
-    """1234.5 -> '1.234,5', as Dutch readers expect."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _suppressed_text(min_group_size: int) -> str:
