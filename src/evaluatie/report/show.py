@@ -113,12 +113,17 @@ def cover(study: Study) -> None:
     )
 
 
+def latest_consensus(pe: ProcessEvaluation) -> pd.DataFrame:
+    """Consensus per dimension in the last wave, without suppressed groups."""
+    return pe.consensus[(pe.consensus.wave == pe.waves[-1]) & ~pe.consensus.suppressed]
+
+
 def process_messages(process: ProcessEvaluation | None) -> list[str]:
     """Up to two key messages from the process evaluation."""
     if process is None or process.consensus.empty:
         return []
     last = process.waves[-1]
-    latest = process.consensus[(process.consensus.wave == last) & ~process.consensus.suppressed]
+    latest = latest_consensus(process)
     lines = []
     if not latest.empty:
         best = latest.sort_values("median").iloc[-1]
@@ -470,8 +475,7 @@ def coherence(evaluations: list[IndicatorEvaluation], pe: ProcessEvaluation | No
                       and e.indicator.direction != "ambigu" and not e.is_budget_effect]
     lines_right = []
     if pe is not None and not pe.consensus.empty:
-        last = pe.waves[-1]
-        latest = pe.consensus[(pe.consensus.wave == last) & ~pe.consensus.suppressed]
+        latest = latest_consensus(pe)
         low = latest[latest["median"] <= 2].dimension_label.tolist()
         split = latest[latest.agreement == "split"].dimension_label.tolist()
         if low:
@@ -496,7 +500,7 @@ def coherence(evaluations: list[IndicatorEvaluation], pe: ProcessEvaluation | No
         else:
             lines_good.append(f"{e.indicator.label} {word}, en dat is de ongewenste richting; bespreek de oorzaak.")
     if shown and pe is not None and not pe.consensus.empty:
-        latest = pe.consensus[(pe.consensus.wave == pe.waves[-1]) & ~pe.consensus.suppressed]
+        latest = latest_consensus(pe)
         if len(latest) and (latest["median"] <= 2).mean() > 0.5:
             lines_good.append("Let op: er zijn effecten, terwijl de partners de samenwerking op de meeste onderwerpen "
                               "nog aan het begin zien. Bespreek wat de effecten dan verklaart.")
@@ -599,7 +603,7 @@ def save_summary(study: Study, evaluations: list[IndicatorEvaluation], pe: Proce
         return
     maturity = []
     if pe is not None and not pe.consensus.empty:
-        latest = pe.consensus[(pe.consensus.wave == pe.waves[-1]) & ~pe.consensus.suppressed]
+        latest = latest_consensus(pe)
         maturity = [{"dimension": r.dimension_label, "median": float(r.median), "agreement": r.agreement}
                     for r in latest.itertuples()]
     rows = overview_rows(evaluations).drop(columns=["sentence"])
