@@ -197,7 +197,7 @@ def monitoring(evaluations: list[IndicatorEvaluation]) -> None:
     _html(
         '<p class="note"><strong>Let op: dit is monitoring, geen bewijs.</strong> De grafieken tonen hoe de indicatoren '
         "zich ontwikkelden in de deelnemende gemeenten en in de vergelijkingsgemeenten (gemiddelde gewogen naar "
-        "inwonertal). Een daling of stijging in de grafiek zegt op zichzelf niet dat het initiatief werkt; dat "
+        "de groep waarop de indicator betrekking heeft, zoals inwoners of verzekerden). Een daling of stijging in de grafiek zegt op zichzelf niet dat het initiatief werkt; dat "
         "toetst de uitkomstevaluatie in het volgende hoofdstuk.</p>"
     )
     for e in evaluations:
