@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluatie.data.demo import write_demo_data
+from evaluatie.demo import write_demo_data
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -75,7 +75,7 @@ def quick(project) -> Path:
     """
     parameters = nbformat.v4.new_code_cell('params_file = ""\nsummary_file = None', metadata={"tags": ["parameters"]})
     body = nbformat.v4.new_code_cell(
-        "import json\nfrom evaluatie.study import load_study\nstudy = load_study(params_file)\n"
+        "import json\nfrom evaluatie.data.study import load_study\nstudy = load_study(params_file)\n"
         "summary = {'initiative': study.params.id, 'name': study.params.name, 'region': study.params.region,\n"
         "           'demo': True, 'n_treated': len(study.treated_starts), 'effects': [], 'maturity': []}\n"
         "if summary_file:\n    open(summary_file, 'w').write(json.dumps(summary))\nprint(study.params.name)")

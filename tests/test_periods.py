@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from evaluatie.evaluation import Headline
+from evaluatie.outcome.evaluation import Headline
 from evaluatie.periods import first_treated_period, format_period, parse_period
 
 

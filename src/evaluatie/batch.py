@@ -26,10 +26,11 @@ import papermill
 from papermill.exceptions import PapermillExecutionError
 
 from evaluatie.data.panel import DataError
+from evaluatie.formats import dutch_date
 from evaluatie.data.sources import region_names
 from evaluatie.params import ParamsError, display_path, initiative_files, load_initiative
 from evaluatie.report.render import (
-    dutch_date, index_html, notebook_to_html, scrub, scrub_notebook, write_atomic,
+    index_html, notebook_to_html, scrub, scrub_notebook, write_atomic,
 )
 
 KERNEL_NAME = "evaluatie"

@@ -16,7 +16,7 @@ from evaluatie.params import ParamsError, SCHEMA_FILE, display_path, initiative_
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from evaluatie.data.demo import DEFAULT_SEED, write_demo_data
+    from evaluatie.demo import DEFAULT_SEED, write_demo_data
 
     out = args.project / "data" / "demo"
     if args.if_missing and out.is_dir():
@@ -35,7 +35,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from evaluatie.data.audit import audit_study
     from evaluatie.report.render import write_atomic
-    from evaluatie.study import load_study
+    from evaluatie.data.study import load_study
 
     paths = [Path(p) for p in args.paths] or [args.project / "params"]
     missing = [p for p in paths if not p.exists()]

@@ -13,9 +13,9 @@ import yaml
 from evaluatie.data.audit import audit_panel
 from evaluatie.data.panel import load_panel, load_units
 from evaluatie.data.sources import Sources, build_from_sources
-from evaluatie.evaluation import evaluate_indicator
+from evaluatie.outcome.evaluation import evaluate_indicator
 from evaluatie.params import load_catalogue
-from evaluatie.study import load_study
+from evaluatie.data.study import load_study
 
 from .conftest import FIXTURES
 

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from evaluatie.data.demo_process import generate_process_demo
+from evaluatie.demo.process import generate_process_demo
+from evaluatie.report.process_text import findings as process_findings
 from evaluatie.process import PERSPECTIVES, display_table, evaluate_process
 from evaluatie.process.anonymise import FIRST_NAMES
 from evaluatie.process.figures import heatmap
@@ -158,7 +159,7 @@ def test_display_table_tells_small_from_shielded_groups():
 
 def test_findings_in_plain_dutch(verdeeld):
     _, _, pe = verdeeld
-    sentences = pe.findings()
+    sentences = process_findings(pe)
     text = " ".join(sentences)
     assert "zijn de partners verdeeld over" in text
     assert any(s.startswith("De perspectieven lopen in meting 2023 het verst uiteen") and
@@ -170,7 +171,7 @@ def test_findings_in_plain_dutch(verdeeld):
 def test_findings_use_only_visible_results(tmp_path):
     _, _, folder = _write(tmp_path, "groeiend")
     pe = evaluate_process(responses=folder / "vragenlijst.csv", min_group_size=100)
-    assert pe.findings() == []
+    assert process_findings(pe) == []
 
 
 def test_financing_and_goals_instruments(tmp_path):

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
 
 import pandas as pd
 import pytest
 
-from evaluatie.evaluation import Headline, IndicatorEvaluation
+from evaluatie.outcome.evaluation import Headline, IndicatorEvaluation
+from evaluatie.formats import number
 from evaluatie.params import Indicator, IndicatorChoice
-from evaluatie.report.formats import euro, number, p_value, percent, signed
-from evaluatie.report.render import dutch_date
 from evaluatie.report.text import coverage_sentence, effect_sentence, key_messages
 
 ADMISSIONS = Indicator(label="Ziekenhuisopnames per 1.000 inwoners", unit="aantal", per="1.000 inwoners",
@@ -69,20 +67,6 @@ def test_key_messages_between_three_and_six_and_honest():
 def test_coverage_names_the_missing_quintuple_aim_domains():
     text = coverage_sentence([evaluation(-7.9, -9.3, -6.5, "gedaald")])
     assert "kosten per inwoner" in text and "werkplezier van professionals" in text.split("over", 2)[-1]
-
-
-def test_dutch_number_formats():
-    assert number(1234.5) == "1.234,5"
-    assert number(-1234567.891, 2) == "-1.234.567,89"
-    assert signed(-2.0) == "−2,0" and signed(1.5) == "+1,5" and signed(0.0) == "0,0"
-    assert euro(1234) == "€ 1.234" and percent(12.5) == "12,5%"
-    assert p_value(0.0004) == "< 0,001" and p_value(0.0312) == "0,031"
-    assert number(math.nan) == "–"
-
-
-def test_dutch_dates():
-    assert dutch_date(datetime(2025, 3, 3)) == "3 maart 2025"
-    assert dutch_date(datetime(2024, 12, 31)) == "31 december 2024"
 
 
 def test_caution_travels_with_the_claim():

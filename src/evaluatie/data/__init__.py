@@ -7,7 +7,6 @@
 - ``geography``: region codes, municipality names across spellings, harmonising over mergers;
 - ``sources``: the params under ``data.sources`` and ``build_from_sources`` (units + panel);
 - ``audit``: coverage and data problems per initiative, as text and HTML, with a verdict;
-- ``demo``, ``demo_process``: synthetic data with known effects.
 
 Suppression of small cells (``evaluatie.privacy``) is applied by the readers as data come in.
 """

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from evaluatie.periods import first_treated_period, format_period, parse_period
-from evaluatie.report.formats import number
+from evaluatie.formats import number
 
 if TYPE_CHECKING:
     from evaluatie.params import Catalogue
@@ -371,7 +371,7 @@ def _jumps(indicator: str, data: pd.DataFrame, breaks: list[int]) -> list[Findin
 
 
 def audit_study(study) -> Audit:
-    """The audit of a loaded :class:`~evaluatie.study.Study`, as ``evaluatie check`` runs it."""
+    """The audit of a loaded :class:`~evaluatie.data.study.Study`, as ``evaluatie check`` runs it."""
     return audit_panel(
         study.units, study.panel, study.catalogue,
         {u.unit: u.start for u in study.params.treatment.units},

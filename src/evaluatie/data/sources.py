@@ -1,7 +1,7 @@
-"""Data sources of an initiative (params key ``data.sources``) and building the canonical frames from them.
+"""Building the canonical frames from the data sources of an initiative (params key ``data.sources``).
 
-Each entry under ``files`` names one downloaded file (or a set of Vektis files) and how to read it;
-:func:`build_from_sources` reads them all, matches names to codes, harmonises to one boundary
+Each entry under ``files`` (described in :mod:`evaluatie.params.sources`) names one downloaded file
+(or a set of Vektis files) and how to read it; :func:`build_from_sources` reads them all, matches names to codes, harmonises to one boundary
 year through the mergers table, and returns the units table and the long panel that the rest of
 the package uses, plus the files read (for the report's provenance). Paths are relative to the
 project folder; nothing is downloaded.
@@ -9,14 +9,11 @@ project folder; nothing is downloaded.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal, Union
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from evaluatie.data.cbs import read_cbs_statline
 from evaluatie.data.generic import read_table
@@ -25,189 +22,59 @@ from evaluatie.data.panel import DataError
 from evaluatie.data.person_level import PersonMeasure, aggregate_person_level
 from evaluatie.data.tables import ROW, Measure, TextOptions
 from evaluatie.data.vektis import read_vektis
-from evaluatie.privacy import DEFAULT_THRESHOLD
+from evaluatie.params.sources import (
+    CbsSource, MeasureSpec, PersonLevelSource, Sources, TableSource, TextFormat, VektisSource,
+)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TextFormat(_Strict):
-    """How a text file is written; the defaults differ per source type."""
-
-    sep: Literal[",", ";", "\t", "|"] | None = Field(None, description="separator; empty: detect from the header")
-    encoding: str = "utf-8"
-    decimal: Literal[".", ","] = "."
-    thousands: Literal[".", ",", " ", "'"] | None = None
-
-    def options(self, default_sep: str | None) -> TextOptions:
-        return TextOptions(sep=self.sep or default_sep, encoding=self.encoding, decimal=self.decimal,
-                           thousands=self.thousands)
-
-
-class MeasureSpec(_Strict):
-    """An indicator in a wide table: a ``value`` column, or ``numerator`` / ``denominator`` x ``per``."""
-
-    value: str | None = None
-    numerator: str | None = None
-    denominator: str | None = None
-    per: float = Field(1.0, gt=0)
-    count: str | None = Field(None, description="persons behind the cell, for suppression")
-
-    @model_validator(mode="after")
-    def _one_source(self) -> MeasureSpec:
-        if (self.value is None) == (self.numerator is None):
-            raise ValueError("give exactly one of 'value' or 'numerator'")
-        if self.numerator is not None and self.denominator is None:
-            raise ValueError("a 'numerator' needs a 'denominator' column")
-        return self
-
-    def measure(self) -> Measure:
-        return Measure(**self.model_dump())
+def _text_options(fmt: TextFormat, default_sep: str | None) -> TextOptions:
+    return TextOptions(sep=fmt.sep or default_sep, encoding=fmt.encoding, decimal=fmt.decimal,
+                       thousands=fmt.thousands)
 
 
 def _measures(indicators: dict[str, str | MeasureSpec]) -> dict[str, str | Measure]:
-    return {k: v if isinstance(v, str) else v.measure() for k, v in indicators.items()}
+    return {k: v if isinstance(v, str) else Measure(**v.model_dump()) for k, v in indicators.items()}
 
 
-class CbsSource(_Strict):
-    type: Literal["cbs_statline"]
-    path: str = Field(description="StatLine CSV download or JSON saved from cbsodata.get_data")
-    indicators: dict[str, str | MeasureSpec] = Field(min_length=1, description="catalogue id: StatLine column")
-    region_column: str | None = None
-    period_column: str | None = None
-    levels: list[Literal["gemeente", "wijk", "buurt", "provincie"]] = ["gemeente"]
-    frequency: Literal["jaar", "kwartaal"] | None = None
-    months: Literal["sum", "mean"] | None = None
-    aliases: dict[str, str] = Field({}, description="region title: municipality code, where no rule matches")
-    format: TextFormat = TextFormat()
-
-    def files(self) -> list[str]:
-        return [self.path]
-
-    def read(self, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
-        return read_cbs_statline(resolve(self.path), _measures(self.indicators), region_column=self.region_column,
-                                 period_column=self.period_column, levels=tuple(self.levels),
-                                 frequency=self.frequency, months=self.months, municipalities=reference,
-                                 aliases=self.aliases, options=self.format.options(None), display=self.path)
+def _read_cbs(source: CbsSource, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
+    return read_cbs_statline(resolve(source.path), _measures(source.indicators), region_column=source.region_column,
+                             period_column=source.period_column, levels=tuple(source.levels),
+                             frequency=source.frequency, months=source.months, municipalities=reference,
+                             aliases=source.aliases, options=_text_options(source.format, None), display=source.path)
 
 
-class VektisSource(_Strict):
-    type: Literal["vektis"]
-    paths: list[str] = Field(min_length=1, description="one file per year; a pattern such as data/vektis/*.csv")
-    indicators: dict[str, list[str]] | None = Field(None, description="catalogue id: KOSTEN_ columns to add up")
-    aliases: dict[str, str] = Field({}, description="Vektis name: municipality code, where no rule matches")
-    min_count: int = Field(DEFAULT_THRESHOLD, ge=1, description="suppress municipalities with fewer insured")
-    format: TextFormat = TextFormat()
-
-    def files(self) -> list[str]:
-        return self.paths
-
-    def read(self, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
-        found = []
-        for pattern in self.paths:
-            matches = _expand(pattern, resolve)
-            if not matches:
-                raise DataError(f"{pattern}: no file matches")
-            found += matches
-        return read_vektis(found, reference, indicators=self.indicators, aliases=self.aliases,
-                           threshold=self.min_count, options=self.format.options(";"))
+def _read_vektis(source: VektisSource, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
+    found = []
+    for pattern in source.paths:
+        matches = _expand(pattern, resolve)
+        if not matches:
+            raise DataError(f"{pattern}: no file matches")
+        found += matches
+    return read_vektis(found, reference, indicators=source.indicators, aliases=source.aliases,
+                       threshold=source.min_count, options=_text_options(source.format, ";"))
 
 
-class TableSource(_Strict):
-    type: Literal["table"]
-    path: str = Field(description="CSV, Parquet or Excel (.xlsx)")
-    layout: Literal["long", "wide", "periods"] = Field("long", description="periods: one column per period")
-    unit: str = Field(description="column with region codes or municipality names")
-    period: str | None = Field(None, description="long, wide: column with the year or quarter")
-    indicator: str | None = Field(None, description="long: column with the indicator; periods: the catalogue id")
-    value: str | None = Field(None, description="long: column with the value")
-    denominator: str | None = None
-    count: str | None = Field(None, description="column with the persons behind each cell, for suppression")
-    indicators: dict[str, str | MeasureSpec] = Field(
-        {}, description="wide: catalogue id: column; long: catalogue id: the name the file uses")
-    sheet: str | int | None = None
-    aliases: dict[str, str] = {}
-    min_count: int = Field(DEFAULT_THRESHOLD, ge=1)
-    allow_negative: list[str] = Field([], description="indicators that may be below zero (a gap)")
-    format: TextFormat = TextFormat()
-
-    @model_validator(mode="after")
-    def _layout_complete(self) -> TableSource:
-        if self.layout == "long" and not (self.indicator and self.value):
-            raise ValueError("a long table needs 'indicator' and 'value' (the columns that hold them)")
-        if self.layout == "wide" and not self.indicators:
-            raise ValueError("a wide table needs 'indicators' (catalogue id: column)")
-        if self.layout == "periods" and not self.indicator:
-            raise ValueError("a table with one column per period needs 'indicator' (the catalogue id)")
-        if self.layout != "periods" and not self.period:
-            raise ValueError("a long or wide table needs 'period' (the column with the year or quarter)")
-        if self.layout == "long" and any(not isinstance(v, str) for v in self.indicators.values()):
-            raise ValueError("in a long table 'indicators' maps catalogue ids to the names the file uses")
-        return self
-
-    def files(self) -> list[str]:
-        return [self.path]
-
-    def read(self, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
-        return read_table(resolve(self.path), unit=self.unit, period=self.period, layout=self.layout,
-                          indicator=self.indicator, value=self.value, denominator=self.denominator, count=self.count,
-                          indicators=_measures(self.indicators) or None, municipalities=reference,
-                          aliases=self.aliases, sheet=self.sheet, threshold=self.min_count,
-                          allow_negative=self.allow_negative, options=self.format.options(None),
-                          display=self.path)
+def _read_table(source: TableSource, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
+    return read_table(resolve(source.path), unit=source.unit, period=source.period, layout=source.layout,
+                      indicator=source.indicator, value=source.value, denominator=source.denominator,
+                      count=source.count, indicators=_measures(source.indicators) or None, municipalities=reference,
+                      aliases=source.aliases, sheet=source.sheet, threshold=source.min_count,
+                      allow_negative=source.allow_negative, options=_text_options(source.format, None),
+                      display=source.path)
 
 
-class PersonMeasureSpec(_Strict):
-    column: str
-    how: Literal["sum", "any"] = Field("sum", description="sum the column, or count persons with a value above 0")
-    denominator: str | None = Field(None, description="column to sum (insured years); empty: number of persons")
-    per: float = Field(1.0, gt=0)
+def _read_person_level(source: PersonLevelSource, resolve: Callable[[str], Path],
+                       reference: pd.DataFrame) -> pd.DataFrame:
+    measures = {k: PersonMeasure(**v.model_dump()) for k, v in source.indicators.items()}
+    return aggregate_person_level(resolve(source.path), unit=source.unit, period=source.period,
+                                  person=source.person, indicators=measures, threshold=source.min_count,
+                                  memory_limit=source.memory_limit, display=source.path)
 
 
-class PersonLevelSource(_Strict):
-    type: Literal["person_level"]
-    path: str = Field(description="Parquet or CSV with one row per person per period")
-    unit: str
-    period: str
-    person: str = Field(description="column with the (pseudonymised) person number")
-    indicators: dict[str, PersonMeasureSpec] = Field(min_length=1)
-    min_count: int = Field(DEFAULT_THRESHOLD, ge=1)
-    memory_limit: str = "1GB"
-
-    def files(self) -> list[str]:
-        return [self.path]
-
-    def read(self, resolve: Callable[[str], Path], reference: pd.DataFrame) -> pd.DataFrame:
-        measures = {k: PersonMeasure(**v.model_dump()) for k, v in self.indicators.items()}
-        return aggregate_person_level(resolve(self.path), unit=self.unit, period=self.period, person=self.person,
-                                      indicators=measures, threshold=self.min_count,
-                                      memory_limit=self.memory_limit, display=self.path)
-
-
-Source = Annotated[Union[CbsSource, VektisSource, TableSource, PersonLevelSource], Field(discriminator="type")]
-# The 'type' tag of each source model: validation errors name it in their key path.
-SOURCE_TYPES: dict[str, type[BaseModel]] = {
-    typing.get_args(model.model_fields["type"].annotation)[0]: model
-    for model in (CbsSource, VektisSource, TableSource, PersonLevelSource)
+READERS: dict[type, Callable[..., pd.DataFrame]] = {
+    CbsSource: _read_cbs, VektisSource: _read_vektis, TableSource: _read_table, PersonLevelSource: _read_person_level,
 }
-
-
-class Sources(_Strict):
-    """The params under ``data.sources``."""
-
-    municipalities: str = Field(description="reference table (code, name, year, region, region_name)")
-    mergers: str | None = Field(None, description="mergers table (old_code, new_code, year)")
-    boundary_year: int | None = Field(None, description="map all data to the municipalities of this year")
-    population: str | None = Field(
-        None, description="indicator whose denominator is the unit's population (default: the first with one)")
-    files: list[Source] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _mergers_need_a_year(self) -> Sources:
-        if (self.mergers is None) != (self.boundary_year is None):
-            raise ValueError("'mergers' and 'boundary_year' go together")
-        return self
+"""How each kind of source under ``data.sources.files`` is read."""
 
 
 @dataclass(frozen=True)
@@ -239,7 +106,7 @@ def build_from_sources(sources: Sources, resolve: Callable[[str], Path]) -> Buil
     for i, source in enumerate(sources.files):
         for relative in source.files():
             files += [(f"files[{i}]", p) for p in _expand(relative, resolve)] or [(f"files[{i}]", resolve(relative))]
-        part = source.read(resolve, reference)
+        part = READERS[type(source)](source, resolve, reference)
         part[ROW] = f"{source.files()[0]}: " + (part[ROW].astype(str) if ROW in part.columns else "")
         parts.append(part)
     panel = pd.concat(parts, ignore_index=True)

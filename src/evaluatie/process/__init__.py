@@ -26,7 +26,7 @@ lose their values and have ``suppressed=True``):
 - ``warnings``: Dutch sentences for the report; ``sources``: file name -> sha256
 - ``figures()``: name -> matplotlib Figure (radar_<id>, heatmap_<id>, likert_<id>, fase, codes)
 - ``table(name)``: a table with Dutch headers and 'n < 5' ('afgeschermd' for groups hidden only to
-  protect a smaller one); ``findings()``: plain-language Dutch sentences
+  protect a smaller one); plain-language sentences are made in ``evaluatie.report.process_text``
 """
 
 from evaluatie.process.anonymise import anonymise

@@ -17,7 +17,6 @@ from matplotlib.figure import Figure
 
 from evaluatie.process import figures as fig
 from evaluatie.process import scoring
-from evaluatie.process.findings import findings
 from evaluatie.process.instrument import ORDINAL_TYPES, Instrument, load_instruments
 from evaluatie.process.interviews import Codebook, code_counts, load_codebook, read_segments, select_quotes
 from evaluatie.process.perspectives import perspective_label
@@ -56,10 +55,6 @@ class ProcessEvaluation:
 
     def instrument_title(self, instrument_id: str) -> str:
         return next((i.title for i in self.instruments if i.id == instrument_id), instrument_id)
-
-    def findings(self) -> list[str]:
-        """Plain-language Dutch sentences for the report, from visible results only."""
-        return findings(self)
 
     @property
     def waves(self) -> list:

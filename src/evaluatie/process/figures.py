@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from evaluatie.process.instrument import Instrument, Scale
-from evaluatie.report.formats import number as dutch_number
+from evaluatie.formats import number as dutch_number
 from evaluatie.process.perspectives import perspective_label
 from evaluatie.process.scoring import SHIELDED
 

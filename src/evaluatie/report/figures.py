@@ -14,7 +14,7 @@ import seaborn as sns  # noqa: E402
 
 from evaluatie.params import Indicator  # noqa: E402
 from evaluatie.periods import parse_period  # noqa: E402
-from evaluatie.report.formats import number  # noqa: E402
+from evaluatie.formats import number  # noqa: E402
 
 TREATED_COLOUR = "#0072B2"
 CONTROL_COLOUR = "#E69F00"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluatie.report import figures
-from evaluatie.report.formats import number, signed
+from evaluatie.formats import number, signed
 from evaluatie.report.show import VERDICT_LABELS, _html, esc, figure, table
 
 

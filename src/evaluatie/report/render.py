@@ -14,7 +14,6 @@ import re
 import socket
 import sys
 import tempfile
-from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -24,15 +23,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 TOC_PLACEHOLDER = '<nav class="toc" aria-label="Inhoud"></nav>'
 _PLACEHOLDER = re.compile(r'<nav (?=[^>]*class="toc")[^>]*>\s*</nav>')
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december"]
-
-
-def dutch_date(moment: datetime) -> str:
-    """3 maart 2025."""
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
-
-
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]{200,}")
 
 

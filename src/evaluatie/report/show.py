@@ -21,15 +21,15 @@ import yaml
 from IPython.display import HTML, display
 
 from evaluatie import __version__
-from evaluatie.evaluation import IndicatorEvaluation, step_name
+from evaluatie.outcome.evaluation import IndicatorEvaluation, step_name
 from evaluatie.outcome.translate import translate_effect
 from evaluatie.periods import parse_period
 from evaluatie.process import ProcessEvaluation, evaluate_process
 from evaluatie.report import figures
-from evaluatie.report.formats import euro_amount, number, p_value, signed
-from evaluatie.report.render import TOC_PLACEHOLDER, dutch_date, write_atomic
+from evaluatie.formats import dutch_date, euro_amount, number, p_value, period_text, signed
+from evaluatie.report.render import TOC_PLACEHOLDER, write_atomic
 from evaluatie.report.text import DOMAIN_LABELS, coverage_sentence, effect_sentence, key_messages, lower_first
-from evaluatie.study import Study
+from evaluatie.data.study import Study
 
 KIND_LABELS = {
     "gemeente": "gemeente", "zorgverzekeraar": "zorgverzekeraar", "zorgkantoor": "zorgkantoor",
@@ -100,14 +100,14 @@ def cover(study: Study) -> None:
     last = max(study.panel.period.unique(), key=lambda p: parse_period(p).end_time)
     banner = ('<p class="demo-banner">DEMO: dit rapport gebruikt verzonnen gegevens over verzonnen gemeenten. '
               "De cijfers zeggen niets over een bestaand initiatief.</p>") if params.demo else ""
-    spread = f" (gespreide start tot {esc(start_text(starts[-1]))})" if starts[-1] != starts[0] else ""
+    spread = f" (gespreide start tot {esc(period_text(starts[-1]))})" if starts[-1] != starts[0] else ""
     _html(
         f"{banner}<h1>{esc(params.name)}</h1>"
         f'<p class="subtitle">Evaluatierapport voor de stuurgroep</p><ul class="facts">'
         f"<li><strong>Regio:</strong> {esc(region.iloc[0] if len(region) else params.region)}</li>"
         f"<li><strong>Partners:</strong> {esc(', '.join(p.name for p in params.partners))}</li>"
-        f"<li><strong>Looptijd:</strong> vanaf {esc(start_text(starts[0]))}{spread}</li>"
-        f"<li><strong>Gegevens tot en met:</strong> {esc(start_text(last))}</li>"
+        f"<li><strong>Looptijd:</strong> vanaf {esc(period_text(starts[0]))}{spread}</li>"
+        f"<li><strong>Gegevens tot en met:</strong> {esc(period_text(last))}</li>"
         f"<li><strong>Rapport gemaakt op:</strong> {dutch_date(datetime.now())}</li></ul>"
         f"{TOC_PLACEHOLDER}"
     )
@@ -185,7 +185,7 @@ def initiative(study: Study) -> None:
                  for k, v in params.financing.model_dump().items() if v not in (None, [], False)]
     units = study.units.set_index("unit_id")
     treated = pd.DataFrame([{"Gemeente": units.loc[u, "name"], "Code": u, "Inwoners": number(units.loc[u, "population"], 0),
-                             "Start": start_text(s)} for u, s in study.treated_starts.items()])
+                             "Start": period_text(s)} for u, s in study.treated_starts.items()])
     _html(
         f"<p>{esc(params.description)}</p><h3>Partners</h3>{table(partners)}"
         f"<h3>Deelnemende gemeenten</h3>{table(treated, numeric={'Inwoners'})}"
@@ -289,16 +289,6 @@ def _indicator_section(e: IndicatorEvaluation, level: str) -> None:
 
 def _step(e: IndicatorEvaluation) -> str:
     return step_name(e.indicator, e.frame)
-
-
-def start_text(period) -> str:
-    """2019Q3 -> 'juli 2019 (3e kwartaal)'; 2018 -> '2018'."""
-    text = str(period)
-    if "Q" not in text:
-        return text
-    year, quarter = text.split("Q")
-    month = ["januari", "april", "juli", "oktober"][int(quarter) - 1]
-    return f"{month} {year} ({quarter}e kwartaal)"
 
 
 def _area_population(e: IndicatorEvaluation) -> float:

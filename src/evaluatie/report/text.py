@@ -1,6 +1,6 @@
 """Plain-language Dutch sentences generated from results, with honest wording of uncertainty.
 
-The wording follows the verdict of :mod:`evaluatie.evaluation`: an effect is only claimed when its
+The wording follows the verdict of :mod:`evaluatie.outcome.evaluation`: an effect is only claimed when its
 interval excludes zero and the pre-start check passed; otherwise the sentence says there is no
 demonstrable difference, or too little data to say anything.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 
-from evaluatie.evaluation import IndicatorEvaluation
-from evaluatie.report.formats import number, signed
+from evaluatie.outcome.evaluation import IndicatorEvaluation
+from evaluatie.formats import join_words, number, signed
 
 DOMAIN_LABELS = {"kwaliteit": "ervaren kwaliteit van zorg", "gezondheid": "gezondheid van de bevolking",
                  "kosten": "kosten per inwoner", "professionals": "werkplezier van professionals",
@@ -69,16 +69,16 @@ def key_messages(evaluations: list[IndicatorEvaluation], process_lines: list[str
     others = []
     unclear = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "geen_verschil"]
     if unclear:
-        others.append(f"Geen aantoonbaar verschil voor {_join(unclear)}: de gegevens laten geen effect zien dat groter "
+        others.append(f"Geen aantoonbaar verschil voor {join_words(unclear)}: de gegevens laten geen effect zien dat groter "
                       "is dan toeval kan verklaren (zie de marges per indicator).")
     unreliable = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "onbetrouwbaar"]
     if unreliable:
-        others.append(f"Over {_join(unreliable)} zeggen de gegevens niets betrouwbaars: de deelnemende gemeenten "
+        others.append(f"Over {join_words(unreliable)} zeggen de gegevens niets betrouwbaars: de deelnemende gemeenten "
                       "ontwikkelden zich al voor de start anders dan de vergelijkingsgemeenten, dus de vergelijking "
                       "is niet eerlijk.")
     too_little = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "te_weinig"]
     if too_little:
-        others.append(f"Te weinig gegevens om iets te zeggen over {_join(too_little)}.")
+        others.append(f"Te weinig gegevens om iets te zeggen over {join_words(too_little)}.")
     others += list(process_lines)[:1]
     room = max(6 - len(others), 3)
     messages = shown[:room] + others
@@ -90,10 +90,6 @@ def key_messages(evaluations: list[IndicatorEvaluation], process_lines: list[str
 def coverage_sentence(evaluations: list[IndicatorEvaluation]) -> str:
     covered = {d for e in evaluations for d in e.indicator.domains}
     missing = [DOMAIN_LABELS[d] for d in DOMAIN_LABELS if d not in covered]
-    text = f"De indicatoren gaan over {_join([DOMAIN_LABELS[d] for d in DOMAIN_LABELS if d in covered])}"
-    return text + (f"; over {_join(missing)} zegt deze evaluatie niets." if missing else ".")
+    text = f"De indicatoren gaan over {join_words([DOMAIN_LABELS[d] for d in DOMAIN_LABELS if d in covered])}"
+    return text + (f"; over {join_words(missing)} zegt deze evaluatie niets." if missing else ".")
 
-
-def _join(items: list[str]) -> str:
-    items = list(dict.fromkeys(items))
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]

@@ -25,8 +25,9 @@ import pandas as pd
 from evaluatie.outcome import estimate_event_study, estimate_staggered, estimate_twfe
 from evaluatie.outcome.diagnostics import check_data, leave_one_out, minimum_detectable_effect, placebo_start
 from evaluatie.params import Indicator, IndicatorChoice
-from evaluatie.report.formats import signed
-from evaluatie.study import Study
+from evaluatie.formats import signed
+from evaluatie.data.study import Study
+from evaluatie.outcome.frames import indicator_frame
 
 PLACEBO_UNRELIABLE = 0.01
 PLACEBO_CAUTION = 0.10
@@ -151,7 +152,7 @@ def _headline(frame: pd.DataFrame, staggered: bool, alpha: float, seed: int) -> 
 def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicator) -> IndicatorEvaluation:
     alpha = 1 - study.params.report.confidence_level
     seed = study.params.report.seed
-    frame = study.indicator_frame(choice.id)
+    frame = indicator_frame(study, choice.id)
     notes: list[str] = []
     break_note = _break_note(indicator, frame)
     if break_note:

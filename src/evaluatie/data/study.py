@@ -1,8 +1,8 @@
 """A study: one initiative with its catalogue and data, checked against each other.
 
-This is the bridge from params to analysis: it resolves the data files, checks that the units,
-indicators and start periods in the params exist in the data, chooses the control units, and
-builds one analysis frame per indicator (unit, period, time index, value, weight, cohort).
+This is the bridge from params to data: it resolves the data files, checks that the units,
+indicators and start periods in the params exist in the data, and chooses the control units by
+the params' rule. The analysis frames are built from it in :mod:`evaluatie.outcome.frames`.
 """
 
 from __future__ import annotations
@@ -70,51 +70,6 @@ class Study:
         if rule.exclude_other_initiatives:
             excluded |= units_in_other_initiatives(self.initiative)
         return [u for u in chosen if u not in excluded and u not in treated]
-
-    def _partial_start_year(self, indicator: Indicator) -> dict[str, str | None]:
-        return {u: _partial_year_of(s, indicator.frequency) for u, s in self.treated_starts.items()}
-
-    def indicator_frame(self, indicator_id: str) -> pd.DataFrame:
-        """One indicator for treated and control units, with time index, cohort and treatment dummy.
-
-        ``cohort`` is the time index of the first treated period (0 for control units) and
-        ``treated`` is 1 from that period on; ``weight`` is the denominator (population).
-        """
-        indicator = self.catalogue.indicators[indicator_id]
-        units = list(self.treated_starts) + self.control_units
-        frame = self.panel[(self.panel.indicator == indicator_id) & self.panel.unit_id.isin(units)].copy()
-        frame = frame.dropna(subset=["value"])
-        periods = sorted(frame.period.unique(), key=parse_period)
-        index = {p: i + 1 for i, p in enumerate(periods)}
-        frame["time"] = frame.period.map(index)
-        frame["year"] = frame.period.map(lambda p: parse_period(p).year)
-        first = {u: format_period(first_treated_period(s, indicator.frequency)) for u, s in self.treated_starts.items()}
-        frame["first_period"] = frame.unit_id.map(first)
-        frame["cohort"] = frame.first_period.map(lambda p: _cohort_index(p, periods)).fillna(0).astype(int)
-        frame["group"] = (frame.cohort > 0).astype(int)
-        frame["treated"] = ((frame.cohort > 0) & (frame.time >= frame.cohort)).astype(int)
-        frame["weight"] = frame.denominator
-        frame["unit_weight"] = frame.groupby("unit_id").denominator.transform("mean")  # fixed per unit
-        frame = frame[~frame.unit_id.map(self._partial_start_year(indicator)).eq(frame.period).fillna(False)]
-        names = self.units.set_index("unit_id")["name"]
-        frame["name"] = frame.unit_id.map(names)
-        return frame.sort_values(["unit_id", "time"]).reset_index(drop=True)
-
-
-def _partial_year_of(start: pd.Period, frequency: str) -> str | None:
-    """A yearly series' year in which a Q3/Q4 start ran only part of the year: neither before nor after."""
-    if frequency == "jaar" and start.freqstr.startswith("Q") and start.quarter > 2:
-        return str(start.year)
-    return None
-
-
-def _cohort_index(first_period: str | float, periods: list[str]) -> float | None:
-    """Time index of the first treated period among the observed periods (first observed one after it)."""
-    if not isinstance(first_period, str):
-        return None
-    start = parse_period(first_period)
-    later = [i + 1 for i, p in enumerate(periods) if parse_period(p) >= start]
-    return float(later[0]) if later else None
 
 
 def units_in_other_initiatives(initiative: LoadedInitiative) -> set[str]:

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from evaluatie.data.demo import BREAK_YEAR, DEMO_INITIATIVES, demo_treated_units, write_demo_data
+from evaluatie.demo import BREAK_YEAR, DEMO_INITIATIVES, demo_treated_units, write_demo_data
 from evaluatie.outcome import estimate_twfe
+from evaluatie.outcome.frames import indicator_frame
 from evaluatie.params import load_catalogue
-from evaluatie.study import load_study
+from evaluatie.data.study import load_study
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +87,7 @@ def test_process_data_for_every_initiative(demo_data):
 
 def _twfe(project: Path, initiative: str, indicator: str):
     study = load_study(project / "params" / initiative)
-    frame = study.indicator_frame(indicator)
+    frame = indicator_frame(study, indicator)
     return estimate_twfe(frame, outcome="value", unit="unit_id", time="time", treated="treated", weights="weight")
 
 

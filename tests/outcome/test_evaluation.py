@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluatie.evaluation import evaluate_outcomes, evaluate_per_unit
-from evaluatie.study import load_study
+from evaluatie.outcome.evaluation import evaluate_outcomes, evaluate_per_unit
+from evaluatie.data.study import load_study
 
 
 @pytest.fixture

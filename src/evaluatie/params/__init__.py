@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from evaluatie.data.sources import SOURCE_TYPES, Sources
+from evaluatie.params.sources import SOURCE_TYPES, Sources
 from evaluatie.periods import parse_period
 
 CATALOGUE_FILE = "indicators.yaml"

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluatie.data.demo_process import generate_process_demo
+from evaluatie.demo.process import generate_process_demo
 
 DEFAULT_SEED = 20241123
 YEARS = list(range(2012, 2025))

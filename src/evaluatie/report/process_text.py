@@ -6,20 +6,12 @@ reveal what a table hides.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from evaluatie.process.figures import dutch_number
+from evaluatie.formats import join_words, number as dutch_number
+from evaluatie.process.evaluation import ProcessEvaluation
 from evaluatie.process.perspectives import perspective_label
-
-if TYPE_CHECKING:
-    from evaluatie.process.evaluation import ProcessEvaluation
 
 ORDINAL = ("likert", "maturity")
 
-
-def _join(words: list[str]) -> str:
-    """'a', 'a en b', 'a, b en c'."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " en " + words[-1]
 
 
 def _phase_sentences(pe: ProcessEvaluation) -> list[str]:
@@ -50,7 +42,7 @@ def _consensus_sentences(pe: ProcessEvaluation) -> list[str]:
                        "voldoende met elkaar eens (SCIROCCO-regel).")
         else:
             out.append(f"In meting {wave} zijn de partners verdeeld over {len(split)} van de {len(last)} dimensies "
-                       f"van '{title}': {_join(split['dimension_label'].tolist())}. Het niveau is daar onzeker; "
+                       f"van '{title}': {join_words(split['dimension_label'].tolist())}. Het niveau is daar onzeker; "
                        "de verschillen tussen partners zijn zelf een bevinding.")
     return out
 
@@ -73,7 +65,7 @@ def _change_sentences(pe: ProcessEvaluation) -> list[str]:
                 continue
             parts = [f"'{r.dimension_label}' ({dutch_number(abs(r.difference))} punt, 95%-BI "
                      f"{dutch_number(r.ci_low)} tot {dutch_number(r.ci_high)})" for r in rows.itertuples()]
-            out.append(f"Tussen meting {first} en {second} gingen duidelijk {label}: {_join(parts)}.")
+            out.append(f"Tussen meting {first} en {second} gingen duidelijk {label}: {join_words(parts)}.")
     return out
 
 
@@ -105,7 +97,7 @@ def _interview_sentences(pe: ProcessEvaluation) -> list[str]:
         rows = total[(total["type"] == kind) & (total["segments"] > 0)]
         if not rows.empty:
             named.append(f"de meest genoemde {word} is '{rows.loc[rows['segments'].idxmax(), 'code_label']}'")
-    return [text + ("; " + _join(named) if named else "") + "."]
+    return [text + ("; " + join_words(named) if named else "") + "."]
 
 
 def findings(pe: ProcessEvaluation) -> list[str]:
