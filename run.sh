@@ -31,6 +31,7 @@ setup() {
   fi
   local stamp=.venv/.installed-pyproject
   if [ ! -f "$stamp" ] || ! cmp -s pyproject.toml "$stamp"; then
+    echo "installing evaluatie and its dependencies into .venv; the first time this takes a few minutes" >&2
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet -e '.[dev]'
     # The notebooks' kernel: this environment's Python, for JupyterLab and for papermill.

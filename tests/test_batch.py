@@ -29,20 +29,25 @@ def test_one_initiative_end_to_end(project, capsys):
     page = (project / "reports" / "lindeland" / "samen-indiceren.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in page
     assert "Samen Indiceren Lindeland" in page and "DEMO" in page
-    for section in ["Samenvatting voor de stuurgroep", "Het initiatief", "Monitoring", "Uitkomstevaluatie",
-                    "Wie betaalt, wie bespaart", "Procesevaluatie", "Samenhang en lessen", "Doen we het goed?",
-                    "Doen we het goede?", "Resultaten per gemeente", "Methodologische verantwoording", "Bijlage"]:
-        assert f">{section}" in page, section
-    assert 'class="toc"' in page and 'href="#Samenvatting-voor-de-stuurgroep"' in page
+    for section in ["Kernboodschap", "Het initiatief", "Wat is het effect?", "Wie betaalt, wie bespaart?",
+                    "Hoe werkt de samenwerking?", "Samenhang en lessen", "Doen we het goed?", "Doen we het goede?",
+                    "Resultaten per gemeente", "Bijlage A: Begrippenlijst", "Bijlage B: Methoden",
+                    "Bijlage C: Verloop per periode", "Bijlage D: Tabellen", "Colofon"]:
+        assert f">{section}<" in page, section
+    assert 'class="toc"' in page and 'href="#Kernboodschap"' in page
     assert "Thuiszorg &lt;script&gt;alert(1)&lt;/script&gt; De Linde" in page
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
-    assert "show.cover(study)" not in page  # code hidden
+    assert "sections.cover(study)" not in page  # code hidden
+    assert "Stap 1" not in page and "unit_id" not in page  # the evaluator's working steps stay in the notebook
     images = re.findall(r"<img [^>]*>", page)
-    assert len(images) >= 7 and all('src="data:image/png;base64,' in i and 'alt="' in i for i in images)
+    assert len(images) >= 7 and all('src="data:image/svg+xml;base64,' in i and 'alt="' in i for i in images)
     assert str(project) not in page and str(Path.home()) + "/" not in page
     assert ":root {" in page and "<anoniem>" not in page  # the stylesheet is intact
     executed = nbformat.read(project / "reports" / "lindeland" / "samen-indiceren.ipynb", as_version=4)
     assert executed.metadata.papermill.input_path == "notebooks/initiative.ipynb"
+    steps = [c for c in executed.cells if c.cell_type == "code" and "stap" in c.metadata.get("tags", [])]
+    shown = [c for c in steps if any(o.output_type in ("execute_result", "display_data") for o in c.outputs)]
+    assert len(shown) >= 6  # load, data (table and figure), design, estimates, checks, process: each shows itself
     assert str(project) not in nbformat.writes(executed)
     index = (project / "reports" / "index.html").read_text(encoding="utf-8")
     assert 'href="lindeland/samen-indiceren.html"' in index and "gereed" in index
@@ -73,9 +78,12 @@ def quick(project) -> Path:
 
     The batch machinery is the same; the full report is exercised by the end-to-end and browser tests.
     """
-    parameters = nbformat.v4.new_code_cell('params_file = ""\nsummary_file = None', metadata={"tags": ["parameters"]})
+    parameters = nbformat.v4.new_code_cell('params_file = ""\nsummary_file = None\noverrides = {}',
+                                           metadata={"tags": ["parameters"]})
     body = nbformat.v4.new_code_cell(
-        "import json\nfrom evaluatie.data.study import load_study\nstudy = load_study(params_file)\n"
+        "import json\nfrom evaluatie.data.study import load_study\nstudy = load_study(params_file, overrides)\n"
+        "if study.params.report.seed == 13:  # a failure deep inside the package, with a coloured traceback\n"
+        "    from evaluatie.periods import parse_period\n    parse_period('seed 13')\n"
         "summary = {'initiative': study.params.id, 'name': study.params.name, 'region': study.params.region,\n"
         "           'demo': True, 'n_treated': len(study.treated_starts), 'effects': [], 'maturity': []}\n"
         "if summary_file:\n    open(summary_file, 'w').write(json.dumps(summary))\nprint(study.params.name)")
@@ -101,17 +109,29 @@ def test_failing_initiative_is_reported_and_others_still_run(project, quick):
     status = {r.initiative: r for r in results}
     assert status["huisarts-plus"].status == "ok"
     assert status["samen-indiceren"].status == "failed"
-    assert "ParamsError" in status["samen-indiceren"].error and "column(s)" in status["samen-indiceren"].error
-    assert status["samen-indiceren"].error.startswith("cell ")
+    # refused by the check before any notebook runs, with the file, the key and what is wrong
+    assert status["samen-indiceren"].error.startswith(
+        "params/lindeland/samen-indiceren.yaml: data.panel: data/broken.csv: column(s) unit_id")
     assert status["kapot"].status == "failed" and "not valid YAML" in status["kapot"].error
     assert (project / "reports" / "lindeland" / "huisarts-plus.html").is_file()
     assert not (project / "reports" / "lindeland" / "samen-indiceren.html").exists()
-    assert (project / "reports" / "lindeland" / "samen-indiceren.failed.ipynb").is_file()
+    assert not (project / "reports" / "lindeland" / "samen-indiceren.failed.ipynb").exists()
     assert sum("FAILED" in line for line in lines) == 2
     assert sum(line.startswith("[") for line in lines) == 3
     manifest = json.loads((project / "reports" / "manifest.json").read_text(encoding="utf-8"))
     assert {e["initiative"]: e["status"] for e in manifest} == {"huisarts-plus": "ok", "samen-indiceren": "failed", "kapot": "failed"}
     assert main(["--project", str(project), "run", "--initiative", "kapot"]) == 1
+
+
+def test_failure_inside_the_notebook_keeps_the_marked_notebook(project, quick):
+    files = select(project, initiative="proeftuin-hart")
+    result = run_batch(project, files, notebook=quick, overrides=["report.seed=13"], replace=True)[0]
+    assert result.status == "failed" and result.error.startswith("cell ") and "seed 13" in result.error
+    kept = project / "reports" / "polderoost" / "proeftuin-hart.failed.ipynb"
+    text = kept.read_text(encoding="utf-8")
+    assert "<evaluatie>/periods.py" in text  # the traceback is kept, without the machine's paths
+    for path in (project, Path(batch.__file__).parents[1], Path.home()):
+        assert str(path) not in text
 
 
 def test_failed_run_keeps_the_previous_good_report(project, quick):

@@ -37,3 +37,10 @@ def test_dates_and_periods():
 def test_joined_words():
     assert join_words(["a"]) == "a" and join_words(["a", "b"]) == "a en b"
     assert join_words(["a", "b", "a", "c"]) == "a, b en c" and join_words([]) == ""
+
+
+def test_printable_shows_control_characters_instead_of_running_them():
+    from evaluatie.formats import printable
+
+    assert printable("rood \x1b[31mtekst\x1b[0m\u202e") == "rood \\u001b[31mtekst\\u001b[0m\\u202e"
+    assert printable("regel\n\tmet tab") == "regel\n\tmet tab"

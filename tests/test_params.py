@@ -109,3 +109,64 @@ def test_indicator_frequency_must_match_the_data(project, capsys):
     catalogue.write_text(head + "  seh_bezoeken:" + tail.replace("frequency: kwartaal", "frequency: jaar", 1), encoding="utf-8")
     code, out = run_check(project, capsys, GOOD)
     assert code == 1 and "'seh_bezoeken' is 'jaar' in params/indicators.yaml, but the data hold periods such as 2012Q1" in out
+
+
+def test_paths_outside_the_project_are_refused_before_opening(project, capsys):
+    edit(project, lambda d: d["data"].update(panel="/etc/passwd"))
+    code, out = run_check(project, capsys, GOOD)
+    assert code == 1 and "data.panel: '/etc/passwd' lies outside the project folder" in out
+    assert "root:" not in out
+
+
+def test_a_folder_listed_under_data_folders_may_hold_data(project, capsys, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elders")
+    (outside / "panel.csv").write_bytes((project / "data" / "demo" / "panel.csv").read_bytes())
+    edit(project, lambda d: d["data"].update(folders=[str(outside)], panel=str(outside / "panel.csv")))
+    code, out = run_check(project, capsys, GOOD)
+    assert code == 0, out
+
+
+def test_yml_files_are_read_and_a_twin_is_refused(project, capsys):
+    path = project / GOOD
+    twin = path.with_suffix(".yml")
+    twin.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out = run_check(project, capsys, "params/lindeland")
+    assert code == 1 and "samen-indiceren.yml describes the same initiative; keep one of the two files" in out
+    path.unlink()
+    code, out = run_check(project, capsys, "params/lindeland")
+    assert code == 0 and "ok     params/lindeland/samen-indiceren.yml" in out
+
+
+def test_params_over_one_megabyte_are_refused(project, capsys):
+    path = project / GOOD
+    path.write_text(path.read_text(encoding="utf-8") + "# " + "x" * 1_000_000 + "\n", encoding="utf-8")
+    code, out = run_check(project, capsys, GOOD)
+    assert code == 1 and "a params file may be at most 1,000,000 bytes" in out
+
+
+def test_overrides_are_validated_like_the_file(project):
+    from evaluatie.params import ParamsError, load_initiative
+
+    loaded = load_initiative(project / GOOD, ["report.seed=7", "control_group.regions=[lindeland, beekdal]",
+                                              "treatment.units.0.start=2019"])
+    assert loaded.params.report.seed == 7 and loaded.params.control_group.regions == ["lindeland", "beekdal"]
+    assert loaded.params.treatment.units[0].start == 2019 and loaded.overrides["report.seed"] == 7
+    with pytest.raises(ParamsError, match=r"\(with -p overrides\): report\.sed: unknown key; did you mean 'seed'"):
+        load_initiative(project / GOOD, ["report.sed=7"])
+    with pytest.raises(ParamsError, match=r"-p report\.seed: expected KEY=VALUE"):
+        load_initiative(project / GOOD, ["report.seed"])
+    with pytest.raises(ParamsError, match=r"'treatment\.units' is a list of 8; expected an index from 0 to 7"):
+        load_initiative(project / GOOD, ["treatment.units.9.start=2019"])
+
+
+def test_report_date_comes_from_params_or_the_data(project):
+    import datetime
+
+    from evaluatie.data.study import load_study, report_date
+
+    study = load_study(project / GOOD)
+    panel = project / "data" / "demo" / "panel.csv"
+    assert report_date(study) == max(datetime.date.fromtimestamp(p.stat().st_mtime) for p in
+                                     [panel, project / "data" / "demo" / "gemeenten.csv",
+                                      *(project / "data" / "demo" / "process" / "samen-indiceren").iterdir()])
+    assert report_date(load_study(project / GOOD, ["report.date=2025-03-03"])) == datetime.date(2025, 3, 3)

@@ -7,6 +7,7 @@ that every layer writes numbers the same way. A change carries a real minus sign
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -98,3 +99,15 @@ def join_words(words) -> str:
     if not items:
         return ""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text for the terminal: control characters (escape sequences, bidi overrides) shown as \\uXXXX.
+
+    Names and values come from files anyone may have written; printed raw, an escape sequence could
+    recolour or rewrite the terminal. Line breaks and tabs stay.
+    """
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

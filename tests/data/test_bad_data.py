@@ -10,8 +10,8 @@ from evaluatie.data.panel import DataError
 from evaluatie.data.tables import TextOptions
 from evaluatie.data.vektis import read_vektis
 
-VEKTIS_HEADER = "GESLACHT;LEEFTIJDSKLASSE;GEMEENTENAAM;AANTAL_BSN;AANTAL_VERZEKERDEJAREN;KOSTEN_WIJKVERPLEGING\n"
-WIJK = {"zvw_kosten_wijkverpleging": ["KOSTEN_WIJKVERPLEGING"]}
+VEKTIS_HEADER = "GESLACHT;LEEFTIJDSKLASSE;GEMEENTENAAM;AANTAL_BSN;AANTAL_VERZEKERDEJAREN;KOSTEN_VERPLEGING_EN_VERZORGING\n"
+WIJK = {"zvw_kosten_wijkverpleging": ["KOSTEN_VERPLEGING_EN_VERZORGING"]}
 LONG = dict(unit="code", period="jaar", indicator="ind", value="waarde", denominator="noemer")
 
 
@@ -30,17 +30,18 @@ def test_wrong_delimiter(write, reference):
             "vektis_2019.csv: line 1 (header) has no ';' separator; the header seems to use ',' instead")
 
 
-def test_latin1_instead_of_utf8(write, reference):
+def test_latin1_declared_as_utf8(write, reference):
     path = write("monitor.csv", "Gemeente,Jaar,Waarde\nSúdwest-Fryslân,2019,3\n", encoding="latin-1")
     refused(lambda: read_table(path, unit="Gemeente", period="Jaar", layout="wide", indicators={"x": "Waarde"},
-                               municipalities=reference),
+                               municipalities=reference, options=TextOptions(encoding="utf-8")),
             "monitor.csv: line 2: byte 0xfa is not valid utf-8", "latin-1")
 
 
-def test_latin1_readable_when_declared(write, reference):
+@pytest.mark.parametrize("encoding", [None, "latin-1"])
+def test_latin1_read_when_detected_or_declared(write, reference, encoding):
     path = write("monitor.csv", "Gemeente,Jaar,Waarde\nSúdwest-Fryslân,2019,3\n", encoding="latin-1")
     panel = read_table(path, unit="Gemeente", period="Jaar", layout="wide", indicators={"x": "Waarde"},
-                       municipalities=reference, options=TextOptions(encoding="latin-1"))
+                       municipalities=reference, options=TextOptions(encoding=encoding))
     assert panel.unit_id.tolist() == ["GM1900"]
 
 
@@ -160,9 +161,11 @@ def test_vektis_same_year_twice(write, reference):
 
 
 def test_vektis_unknown_names_listed(write, reference):
-    path = write("vektis_2019.csv", VEKTIS_HEADER + "M;0 t/m 17 jaar;HAREN;40;39;400\nM;0 t/m 17 jaar;DEN HAAG;40;39;1\n")
+    path = write("vektis_2019.csv", VEKTIS_HEADER + "M;0 t/m 17 jaar;GRONINGEN;40;39;400\nM;0 t/m 17 jaar;DEN HAAG;40;39;1\n"
+                                                    "M;0 t/m 17 jaar;ZZZZ;40;39;1\n")
     refused(lambda: read_vektis([path], reference, indicators=WIJK),
-            "vektis_2019.csv: 2 municipality name(s) not found in the reference table for 2019", "'HAREN'", "'DEN HAAG'")
+            "vektis_2019.csv: 2 municipality name(s) not found among the municipalities of 2019", "'DEN HAAG'",
+            "'ZZZZ'")
 
 
 def test_empty_file(write):
@@ -183,16 +186,21 @@ def test_not_parquet(write):
 
 
 def test_unknown_file_type(write):
-    refused(lambda: read_table(write("t.sav", "x"), **LONG), "t.sav: unknown file type '.sav'")
+    refused(lambda: read_table(write("t.ods", "x"), **LONG), "t.ods: unknown file type '.ods'")
+
+
+def test_not_an_spss_file(write):
+    refused(lambda: read_table(write("t.sav", "x"), **LONG), "t.sav: not a readable SPSS .sav file")
 
 
 def test_json_not_records(write):
     refused(lambda: read_cbs_statline(write("t.json", '{"a": 1}'), {"x": "A"}), "t.json: expected a JSON list of records")
 
 
-def test_names_without_reference(write):
-    path = write("t.csv", "code,jaar,ind,waarde,noemer\nAmsterdam,2019,x,1,10\n")
-    refused(lambda: read_table(path, **LONG), "t.csv: row 2, column code: 'Amsterdam' is not a region code")
+def test_names_without_reference_match_the_shipped_municipalities(write):
+    path = write("t.csv", "code,jaar,ind,waarde,noemer\nAmsterdam,2019,x,1,10\nAmsterdm,2019,x,1,10\n")
+    refused(lambda: read_table(path, **LONG), "t.csv: 1 municipality name(s) not found among the municipalities of 2019",
+            "'Amsterdm': closest: 'Amsterdam' (GM0363)")
 
 
 def test_comma_that_could_be_either(write):

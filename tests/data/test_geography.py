@@ -42,8 +42,8 @@ def test_unmatched_names_all_listed_with_candidates(reference):
     with pytest.raises(DataError) as error:
         match_municipalities(["BERGEN", "GRONINGN", "HAREN", "ZZZZZZ"], reference, 2019, "vektis_2019.csv")
     message = str(error.value)
-    assert message.startswith("vektis_2019.csv: 4 municipality name(s) not found in the reference table for 2019")
-    assert "'BERGEN': closest: 'Bergen (L.)' (GM0893), 'Bergen (NH.)' (GM0373)" in message
+    assert message.startswith("vektis_2019.csv: 4 municipality name(s) not found among the municipalities of 2019")
+    assert "'BERGEN': more than one municipality of that name: 'Bergen (NH.)' (GM0373), 'Bergen (L.)' (GM0893)" in message
     assert "'GRONINGN': closest: 'Groningen' (GM0014)" in message
     assert "'HAREN'" in message  # merged into Groningen in 2019: not a 2019 name
     assert "'ZZZZZZ': closest: none close" in message
@@ -87,18 +87,21 @@ def test_harmonise_missing_row_of_merging_municipality(mergers):
 def test_harmonise_to_earlier_boundaries_refused(mergers):
     panel = pd.DataFrame({"unit_id": ["GM0014"], "period": ["2019"], "indicator": ["x"], "value": [1.0],
                           "denominator": [1.0]})
-    with pytest.raises(DataError, match="harmonising to 2018: GM0014 has data from 2019 on.*boundary year of 2019"):
+    with pytest.raises(DataError, match="harmonising to 2018: Groningen \\(GM0014\\) has data from 2019 on.*boundary year of 2019"):
         harmonise_municipalities(panel, mergers, 2018)
     assert len(harmonise_municipalities(panel.assign(period="2018"), mergers, 2018)) == 1
 
 
-def test_harmonise_split_refused():
+def test_harmonise_split_leaves_the_split_municipality_out_and_says_so():
     split = pd.DataFrame({"old_code": ["GM0788"] * 2, "new_code": ["GM0855", "GM0757"], "year": [2021, 2021]})
-    panel = pd.DataFrame({"unit_id": ["GM0788"], "period": ["2020"], "indicator": ["x"], "value": [1.0],
-                          "denominator": [1.0]})
-    with pytest.raises(DataError, match="mergers table: municipality split over several new municipalities "
-                                        "\\(GM0788 -> GM0757, GM0855\\)"):
-        harmonise_municipalities(panel, split, 2021)
+    panel = pd.DataFrame({"unit_id": ["GM0788", "GM0855", "GM0855"], "period": ["2020", "2020", "2021"],
+                          "indicator": ["x"] * 3, "value": [1.0, 2.0, 3.0], "denominator": [1.0, 10.0, 11.0]})
+    notes = []
+    harmonised = harmonise_municipalities(panel, split, 2021, notes)
+    assert harmonised[["unit_id", "period", "value"]].values.tolist() == [["GM0855", "2020", 2.0],
+                                                                         ["GM0855", "2021", 3.0]]
+    assert len(notes) == 1 and notes[0].warning
+    assert "Haaren (GM0788) is in 2021 verdeeld over Boxtel (GM0757), Tilburg (GM0855)" in notes[0].text
 
 
 def test_harmonise_needs_denominators(mergers):

@@ -39,7 +39,7 @@ def test_statline_csv_codes_periods_and_suppressed_cells():
 
 
 def test_statline_province_level():
-    panel = read_cbs_statline(FIXTURES / "cbs_statline_regionale_kerncijfers.csv", RATES, levels=("provincie",))
+    panel = read_cbs_statline(FIXTURES / "cbs_statline_regionale_kerncijfers.csv", RATES, level="provincie")
     assert set(panel.unit_id) == {"PV20"}
 
 
@@ -92,10 +92,10 @@ def test_vektis_empty_cost_cell_leaves_total_unknown(reference):
 
 
 def test_vektis_small_municipality_suppressed(write, reference):
-    text = ("GESLACHT;LEEFTIJDSKLASSE;GEMEENTENAAM;AANTAL_BSN;AANTAL_VERZEKERDEJAREN;KOSTEN_WIJKVERPLEGING\n"
+    text = ("GESLACHT;LEEFTIJDSKLASSE;GEMEENTENAAM;AANTAL_BSN;AANTAL_VERZEKERDEJAREN;KOSTEN_VERPLEGING_EN_VERZORGING\n"
             "M;0 t/m 17 jaar;AMSTERDAM;500;490;1000\nM;0 t/m 17 jaar;TEN BOER;6;6;50\n"
             "M;0 t/m 17 jaar;HAREN;40;39;400\n")
-    panel = read_vektis([write("vektis_2018.csv", text)], reference, indicators={"zvw_kosten_wijkverpleging": ["KOSTEN_WIJKVERPLEGING"]})
+    panel = read_vektis([write("vektis_2018.csv", text)], reference, indicators={"zvw_kosten_wijkverpleging": ["KOSTEN_VERPLEGING_EN_VERZORGING"]})
     # Ten Boer has 6 insured: primary; Haren is the smallest other cell: secondary (the total would reveal Ten Boer)
     assert panel.set_index("unit_id").suppressed.to_dict() == {"GM0009": True, "GM0017": True, "GM0363": False}
 

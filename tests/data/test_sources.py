@@ -35,7 +35,9 @@ def test_canonical_frames():
 
 
 @pytest.mark.parametrize("raw, message", [
-    (dict(BASE, boundary_year=None, files=[CBS]), "'mergers' and 'boundary_year' go together"),
+    (dict(BASE, files=[dict(CBS, level="gemeenten")]), "String should match pattern"),
+    (dict(BASE, files=[dict(CBS, indicators={"x": {"numerator": "a", "denominator": "b", "total": True}})]),
+     "'total' goes with 'value'"),
     (dict(BASE, files=[]), "at least 1 item"),
     (dict(BASE, files=[dict(CBS, type="statline")]), "does not match any of the expected tags"),
     (dict(BASE, files=[{"type": "table", "path": "x.csv", "unit": "u", "period": "p"}]),
@@ -61,19 +63,28 @@ def test_one_indicator_from_two_sources():
         build(dict(BASE, files=[VEKTIS, double]))
 
 
-def test_no_mergers_leaves_old_codes_unknown_for_the_latest_year():
-    with pytest.raises(DataError, match="GM0009, GM0017, GM0393 in the data are not in the reference table for 2019; "
-                                        "a merged municipality needs 'mergers' and 'boundary_year'"):
-        build({"municipalities": "gemeenten_referentie.csv", "files": [VEKTIS]})
+def test_without_mergers_or_boundary_year_the_shipped_mergers_harmonise_to_the_latest_boundaries():
+    built = build({"municipalities": "gemeenten_referentie.csv", "files": [VEKTIS]})
+    assert built.boundary_year == 2019  # the 2019 file names Groningen without Haren and Ten Boer
+    assert not built.units.unit_id.isin(["GM0009", "GM0017", "GM0393"]).any()
+    with_table = build(dict(BASE, files=[VEKTIS]))
+    pd.testing.assert_frame_equal(built.panel, with_table.panel)
 
 
-def test_reference_without_regions(tmp_path):
+def test_boundary_year_earlier_than_the_data_names_the_file_and_municipalities():
+    with pytest.raises(DataError, match="harmonising to 2018: Groningen \\(GM0014\\) has data from 2019 on \\(in "
+                                        "Vektis_\\*_gemeente.csv\\), when Haren \\(GM0017\\) had merged into it"):
+        build(dict(BASE, boundary_year=2018, files=[VEKTIS]))
+
+
+def test_reference_without_regions_places_municipalities_in_their_province(tmp_path):
     for path in FIXTURES.glob("*"):
         shutil.copy(path, tmp_path / path.name)
     reference = tmp_path / "gemeenten_referentie.csv"
     reference.write_text("\n".join(line.rsplit(",", 2)[0] for line in reference.read_text().splitlines()))
-    with pytest.raises(DataError, match="gemeenten_referentie.csv: column\\(s\\) region, region_name missing"):
-        build(dict(BASE, files=[CBS]), tmp_path)
+    units = build(dict(BASE, files=[CBS]), tmp_path).units.set_index("unit_id")
+    assert units.loc["GM0014", ["region", "region_name"]].tolist() == ["groningen", "Groningen"]
+    assert units.loc["GM0363", ["region", "region_name"]].tolist() == ["noord-holland", "Noord-Holland"]
 
 
 def test_no_vektis_files():
@@ -100,8 +111,8 @@ def test_districts_take_the_region_of_their_municipality(tmp_path):
     shutil.copy(FIXTURES / "gemeenten_referentie.csv", tmp_path / "ref.csv")
     (tmp_path / "wijken.csv").write_text('"RegioS";"Perioden";"A";"B"\n"WK001401  ";"2019JJ00";"5";"100"\n'
                                          '"BU00140100";"2019JJ00";"2";"40"\n', encoding="utf-8")
-    cbs = {"type": "cbs_statline", "path": "wijken.csv", "levels": ["wijk", "buurt"],
+    cbs = {"type": "cbs_statline", "path": "wijken.csv", "level": "wijk",
            "indicators": {"x": {"numerator": "A", "denominator": "B"}}}
     units = build({"municipalities": "ref.csv", "files": [cbs]}, tmp_path).units
     assert units[["unit_id", "name", "region", "level"]].values.tolist() == [
-        ["BU00140100", "BU00140100 (Groningen)", "noord", "buurt"], ["WK001401", "WK001401 (Groningen)", "noord", "wijk"]]
+        ["WK001401", "WK001401 (Groningen)", "noord", "wijk"]]

@@ -104,7 +104,8 @@ def test_flags_for_breaks_and_steered_indicators(staggered_panel):
 
 
 def _res(est, lo, hi):
-    return EffectResult(est, (hi - lo) / 3.92, lo, hi, 0.01, 10, 2, 100, "twfe", "cluster")
+    return EffectResult(estimate=est, se=(hi - lo) / 3.92, ci_low=lo, ci_high=hi, p_value=0.01, n_units=10,
+                        n_treated=2, n_obs=100, method="twfe", inference="cluster")
 
 
 def test_translation_for_a_steering_group():

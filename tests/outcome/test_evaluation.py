@@ -1,11 +1,14 @@
-"""The outcome evaluation tells each demo initiative's known story (truth in data/demo/truth.csv)."""
+"""The outcome evaluation tells each demo initiative's known story (truth in data/demo/truth.csv), in codes."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from evaluatie.outcome.evaluation import evaluate_outcomes, evaluate_per_unit
+from evaluatie.outcome.evaluation import (
+    assessment, choose_design, detectable_effect, evaluate_indicator, evaluate_outcomes, evaluate_per_unit,
+)
+from evaluatie.outcome.frames import estimation_frame
 from evaluatie.data.study import load_study
 
 
@@ -26,8 +29,10 @@ def test_clear_effect_is_found_and_covers_the_truth(evaluate):
         e = results[indicator]
         assert e.verdict == "gedaald"
         assert e.headline.ci_low <= truth[("samen-indiceren", indicator)] <= e.headline.ci_high
-        assert "Randomisatie-inferentie" in e.headline.inference  # 8 treated: fewer than 10
-    assert results["seh_bezoeken"].verdict == "geen_verschil"
+        assert e.headline.inference == "randomization"  # 8 treated: fewer than 10
+        assert e.assessment == "gunstig"
+        assert e.headline.second_opinion.inference == "wild_bootstrap"  # informative with 8 treated
+    assert results["seh_bezoeken"].verdict == "geen_verschil" and results["seh_bezoeken"].assessment is None
 
 
 def test_no_effect_initiative_claims_nothing(evaluate):
@@ -38,10 +43,13 @@ def test_no_effect_initiative_claims_nothing(evaluate):
 def test_staggered_starts_use_callaway_santanna(evaluate):
     _, results, truth = evaluate("duinrand/dementienetwerk.yaml")
     e = results["wlz_opnames_75plus"]
-    assert e.staggered and "Callaway" in e.headline.method
-    assert e.verdict == "gedaald"
+    assert e.staggered and e.headline.method == "callaway_santanna"
+    assert e.verdict == "gedaald" and e.cautions[-1] == "few_per_cohort"
     assert e.headline.ci_low <= truth[("dementienetwerk", "wlz_opnames_75plus")] <= e.headline.ci_high
-    assert e.event_study is not None and (e.event_study.event_time < 0).any()
+    assert e.events.reference == "varying" and e.events.reference_time is None  # no point is 0 by construction
+    assert (e.events.table.event_time < 0).any()
+    dynamic = e.note("dynamic").values  # the growing effect, each end with its margin and its units
+    assert dynamic["step"] == "jaar" and dynamic["last"]["n_units"] == 3 and dynamic["last"]["ci_high"] < 0
 
 
 def test_pretrend_violation_is_flagged_unreliable(evaluate):
@@ -53,15 +61,83 @@ def test_pretrend_violation_is_flagged_unreliable(evaluate):
 def test_fixed_budget_is_labelled_a_budget_effect(evaluate):
     _, results, _ = evaluate("zandmeren/vast-wijkbudget.yaml")
     e = results["wmo_kosten"]
-    assert e.is_budget_effect and any("budgeteffect" in note for note in e.notes)
-    assert any("2015" in note for note in e.notes)  # definition break between pre and post
+    assert e.is_budget_effect and e.note("budget_effect") is not None and e.assessment == "budgeteffect"
+    assert e.note("definition_break").values["years"] == [2015]  # between pre and post
 
 
 def test_one_treated_municipality_per_unit_results(evaluate):
     study, results, truth = evaluate("polderoost/proeftuin-hart.yaml")
     assert results["seh_bezoeken"].headline.n_treated == 1
     yearly = results["verwijzingen_ziekenhuis"].frame  # start 2019Q3: 2019 is only partly treated
-    assert "2019" not in set(yearly.loc[yearly.unit_id == "FG0401", "period"])
+    partial = yearly[(yearly.unit_id == "FG0401") & (yearly.period == "2019")]
+    assert partial.partial.tolist() == [1]
+    assert "2019" not in set(estimation_frame(yearly).query("unit_id == 'FG0401'").period)
     assert "2019" in set(yearly.loc[yearly.group == 0, "period"])
     per_unit = evaluate_per_unit(study, list(results.values()))
     assert set(per_unit.unit_id) == {"FG0401"} and len(per_unit) == 3
+    assert set(per_unit.verdict) <= {"gedaald", "gestegen", "geen_verschil"}
+
+
+def test_partly_treated_start_year_is_event_time_zero_and_no_period_is_dropped(evaluate):
+    _, results, _ = evaluate("polderoost/proeftuin-hart.yaml")
+    events = results["verwijzingen_ziekenhuis"].events
+    assert events.partial_start and events.reference == "fixed" and events.reference_time == -1
+    table = events.table.set_index("event_time")
+    assert table.loc[-1, "estimate"] == 0 and table.loc[-1, "n_units"] == 1  # 2018 is observed
+    assert table.loc[0, "n_units"] == 1  # 2019, partly treated, with its own marker
+    assert list(table.index) == list(range(-7, 6))  # 2012 to 2024: every year, 2024 included
+    assert table.estimate.notna().all()
+
+
+def test_one_treated_unit_gets_no_second_opinion_and_event_bands_are_withheld(evaluate):
+    _, results, _ = evaluate("polderoost/proeftuin-hart.yaml")
+    e = results["seh_bezoeken"]
+    assert e.headline.n_treated == 1 and e.headline.second_opinion is None
+    assert e.headline.withheld == ("wild_bootstrap",)
+    assert not e.events.bands and e.events.off_zero == ()  # cluster bands with one treated unit say nothing
+    assert e.caution == "single_unit"
+
+
+def test_design_is_visible_and_one_line_overrides_it(evaluate):
+    study, results, _ = evaluate("lindeland/huisarts-plus.yaml")
+    design = choose_design(study)
+    assert set(design.to_frame().inference) == {"randomization"} and set(design.to_frame().method) == {"twfe"}
+    clustered = choose_design(study, inference="cluster")
+    choice, indicator = study.indicators()[0]
+    e = evaluate_indicator(study, choice, indicator, clustered)
+    assert e.headline.inference == "cluster" and e.headline.second_opinion is None
+    assert e.headline.estimate == pytest.approx(results[choice.id].headline.estimate)
+
+
+def test_direction_decides_favourable_from_codes():
+    assert assessment("gedaald", "lager_beter", False) == "gunstig"
+    assert assessment("gestegen", "lager_beter", False) == "ongunstig"
+    assert assessment("gestegen", "hoger_beter", False) == "gunstig"
+    assert assessment("gestegen", "ambigu", False) == "ambigu"
+    assert assessment("gedaald", "lager_beter", True) == "budgeteffect"
+    assert assessment("geen_verschil", "lager_beter", False) is None
+
+
+def test_detectable_effect_follows_the_interval_not_the_effect():
+    assert detectable_effect(-3.0, 1.0, 0.05) == pytest.approx(2 * (1.959964 + 0.841621) / 1.959964, rel=1e-6)
+    assert detectable_effect(7.0, 11.0, 0.05) == pytest.approx(detectable_effect(-3.0, 1.0, 0.05))
+
+
+def test_a_library_failure_becomes_dutch():
+    import numpy as np
+
+    from evaluatie.outcome.evaluation import GENERIC_REASON, estimation_failure
+
+    with pytest.raises(np.linalg.LinAlgError) as failure:
+        np.linalg.inv(np.zeros((2, 2)))
+    assert "te weinig variatie" in estimation_failure(failure.value)
+    assert estimation_failure(RuntimeError("kernel exploded")) == GENERIC_REASON
+
+
+def test_own_dutch_messages_are_kept():
+    from evaluatie.outcome.diagnostics import minimum_detectable_effect
+    from evaluatie.outcome.evaluation import estimation_failure
+
+    with pytest.raises(ValueError) as failure:
+        minimum_detectable_effect(None, power=2)
+    assert estimation_failure(failure.value) == "power moet tussen 0 en 1 liggen, niet 2"

@@ -25,14 +25,19 @@ def test_exact_randomization_matches_brute_force_refits():
     df = small_panel()
     r = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", inference="randomization")
     treated_path = df.loc[df["u"] == 0, "d"].to_numpy()
-    placebo = []
+    without_effect = df.assign(y=df["y"] - r.att * df["d"])
+    placebo, placebo_without_effect = [], []
     for chosen in itertools.combinations(range(8), 2):
         d = np.where(df["u"].isin(chosen), np.tile(treated_path, 8), 0)
         placebo.append(estimate_twfe(df.assign(d=d), outcome="y", unit="u", time="t", treated="d").att)
+        placebo_without_effect.append(estimate_twfe(without_effect.assign(d=d), outcome="y", unit="u", time="t",
+                                                    treated="d").att)
     p = np.mean(np.abs(placebo) >= abs(r.att) - 1e-10)
     assert r.p_value == pytest.approx(p)
     assert r.inference == "randomization" and "alle 28" in r.inference_reason
-    assert r.se == pytest.approx(np.std(placebo))
+    # the spread of placebo estimates once the estimated effect is taken out of the treated units
+    assert r.se == pytest.approx(np.std(placebo_without_effect))
+    assert r.details == {"n_draws": 28, "exact": True, "n_assignments": 28}
 
 
 def test_randomization_ci_inverts_the_test():
@@ -96,10 +101,17 @@ def test_auto_rule_chooses_by_number_of_treated_clusters():
     few = estimate_twfe(small_panel(n_units=12, n_treated=3), outcome="y", unit="u", time="t", treated="d",
                         inference="auto", n_draws=199)
     assert few.inference == "randomization" and "slechts 3" in few.inference_reason
-    assert list(few.to_frame()["inference"]) == ["randomization", "wild_bootstrap", "cluster"]
+    assert few.inference_code == "auto_few_treated"
+    # with 3 treated units the wild bootstrap is no second opinion (it essentially never rejects): not computed
+    assert list(few.to_frame()["inference"]) == ["randomization", "cluster"]
+    assert list(few.to_frame()["informative"]) == [True, False]
+    five = estimate_twfe(small_panel(n_units=14, n_treated=5), outcome="y", unit="u", time="t", treated="d",
+                         inference="auto", n_draws=199)
+    assert list(five.to_frame()["inference"]) == ["randomization", "wild_bootstrap", "cluster"]
     many = estimate_twfe(small_panel(n_units=30, n_treated=12), outcome="y", unit="u", time="t", treated="d",
                          inference="auto")
     assert many.inference == "cluster" and "12 behandelde" in many.inference_reason
+    assert many.inference_code == "auto_enough_treated"
 
 
 def test_wild_bootstrap_2x2_panel():

@@ -137,3 +137,25 @@ def test_2x2_auto_without_clusters_uses_ols(kielmc):
     r = estimate_2x2(kielmc, outcome="rprice", group="nearinc", post="y81", inference="auto")
     assert r.inference == "ols" and "Automatisch" in r.inference_reason
     assert r.se == pytest.approx(7456.65, abs=0.005)
+
+
+@pytest.fixture(scope="module")
+def card_krueger():
+    """Balanced sample: the 384 stores with full-time-equivalent employment in both waves (Card & Krueger 1994)."""
+    raw = pd.read_csv(DATA / "card_krueger.csv")
+    raw.loc[(raw["sheet"] == 407) & (raw["state"] == 1), "sheet"] = 408  # sheet 407 is used twice in public.dat
+    fte = {wave: raw[f"empft{s}"] + raw[f"nmgrs{s}"] + 0.5 * raw[f"emppt{s}"] for wave, s in ((0, ""), (1, "2"))}
+    wide = raw.assign(fte0=fte[0], fte1=fte[1]).dropna(subset=["fte0", "fte1"])
+    return pd.concat([wide.assign(post=wave, fte=wide[f"fte{wave}"]) for wave in (0, 1)], ignore_index=True)
+
+
+def test_card_krueger_panel_2x2_clusters_by_store(card_krueger):
+    # Card & Krueger (1994), AER 84(4), Table 3, row 3 ("balanced sample of stores"), column (iii):
+    # NJ - PA difference in the change of mean FTE employment 2.75 (1.34).
+    assert card_krueger["sheet"].nunique() == 384
+    r = estimate_2x2(card_krueger, outcome="fte", group="state", post="post", unit="sheet")
+    assert r.att == pytest.approx(2.75, abs=1e-9)
+    assert r.inference == "cluster" and "sheet" in r.inference_reason
+    assert round(r.se, 3) == 1.336
+    ols = estimate_2x2(card_krueger, outcome="fte", group="state", post="post", unit="sheet", inference="ols")
+    assert round(ols.se, 3) == 1.154  # what the panel 2x2 printed before it clustered by default

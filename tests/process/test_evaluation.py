@@ -1,15 +1,11 @@
-"""The demo generator, the one-call entry point on its files, and the figures."""
+"""The demo generator and the one-call entry point on its files (figures and tables: tests/report)."""
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
 
 from evaluatie.demo.process import generate_process_demo
-from evaluatie.report.process_text import findings as process_findings
-from evaluatie.process import PERSPECTIVES, display_table, evaluate_process
-from evaluatie.process.anonymise import FIRST_NAMES
-from evaluatie.process.figures import heatmap
+from evaluatie.process import PERSPECTIVES, evaluate_process
+from evaluatie.process.anonymise import first_names
 
 PARTNERS = [
     ("Gemeente Lindeveld", "beleidsmaker"),
@@ -92,10 +88,7 @@ def test_entry_point_tables(verdeeld):
     counts = pe.code_counts
     total = counts[(counts["perspective"] == "alle") & (counts["wave"] == "alle")]["segments"].sum()
     assert total == len(interviews)
-    shown = pe.table("consensus")
-    assert "Overeenstemming" in shown.columns and "Dimensie" in shown.columns
-    phases = pe.table("phase")
-    assert phases["Mijlpalen gehaald per fase"].str.fullmatch(r"(fase \d: \d+%(; )?){4}").all()
+    assert set(pe.latest_consensus()["wave"]) == {2023} and not pe.latest_consensus()["suppressed"].any()
 
 
 def test_quotes_carry_no_names(verdeeld):
@@ -104,7 +97,7 @@ def test_quotes_carry_no_names(verdeeld):
     assert len(pe.quotes) > 0
     for organisation in questionnaire["organisation"].unique():
         assert organisation not in text
-    assert not any(word in FIRST_NAMES for word in text.replace(":", " ").replace(".", " ").split())
+    assert not any(word in first_names() for word in text.replace(":", " ").replace(".", " ").split())
     assert questionnaire["rivm_toelichting"].notna().any()
     assert "rivm_toelichting" not in pe.responses.data.columns  # open answers dropped right after reading
     assert "rivm_toelichting" not in set(pe.item_scores["item"])
@@ -120,58 +113,15 @@ def test_suppression_with_a_higher_threshold(tmp_path):
     hidden = by_perspective["suppressed"]
     assert small.any() and hidden[small].all() and by_perspective.loc[hidden, "mean"].isna().all()
     assert (~hidden).any() and by_perspective.loc[~hidden, "mean"].notna().all()
-    shown = pe.table("perspective_scores")
-    assert (shown.loc[small.to_numpy(), "Gemiddelde"] == "n < 6").all()
-    assert set(shown.loc[(hidden & ~small).to_numpy(), "Gemiddelde"]) <= {"afgeschermd"}
     assert any("minder dan 6" in w for w in pe.warnings)
-    texts = [t.get_text() for t in heatmap(pe.perspective_scores, pe.instruments[0], 2023, 6).axes[0].texts]
-    assert "n < 6" in texts and any("," in t for t in texts)
-
-
-def test_figures_are_figures_in_dutch_without_pyplot(verdeeld):
-    _, _, pe = verdeeld
-    before = plt.get_fignums()
-    figures = pe.figures()
-    assert plt.get_fignums() == before  # nothing left open or shown
-    assert {"radar_scirocco", "heatmap_scirocco", "likert_rivm", "fase", "codes"} <= set(figures)
-    assert all(isinstance(f, Figure) for f in figures.values())
-    heat_texts = [t.get_text() for t in figures["heatmap_scirocco"].axes[0].texts]
-    assert any("," in t for t in heat_texts)  # Dutch decimal comma
-    assert figures["fase"].axes[0].get_title() == "Bereikte ontwikkelfase per meting"
-    assert [ax.get_title() for ax in figures["codes"].axes] == ["Meting 2021", "Meting 2023"]
 
 
 def test_interviews_only(tmp_path):
     _, _, folder = _write(tmp_path, "startend")
     pe = evaluate_process(interviews=folder / "interviews.csv", organisation_names=[p[0] for p in PARTNERS])
-    assert set(pe.figures()) == {"codes"} and pe.dimension_scores.empty
+    assert pe.dimension_scores.empty and not pe.code_counts.empty
     assert any("geen vragenlijstbestand" in w for w in pe.warnings)
     assert not any(p[0] in " ".join(pe.quotes["quote"]) for p in PARTNERS)
-
-
-def test_display_table_tells_small_from_shielded_groups():
-    frame = pd.DataFrame({"perspective": ["hulpvrager", "professional", "bestuurder"], "n": [3, 6, 9],
-                          "mean": [2.0, 3.25, 4.0], "suppressed": [True, True, False]})
-    shown = display_table(frame, min_group_size=5)
-    assert shown["Gemiddelde"].tolist() == ["n < 5", "afgeschermd", "4,00"]
-    assert shown["Perspectief"].tolist() == ["Hulpvragers", "Professionals", "Bestuurders en managers"]
-
-
-def test_findings_in_plain_dutch(verdeeld):
-    _, _, pe = verdeeld
-    sentences = process_findings(pe)
-    text = " ".join(sentences)
-    assert "zijn de partners verdeeld over" in text
-    assert any(s.startswith("De perspectieven lopen in meting 2023 het verst uiteen") and
-               "Zorg- en welzijnsaanbieders gemiddeld" in s for s in sentences)
-    assert any("Fase 2" in s for s in sentences)
-    assert "belemmerende en" in text
-
-
-def test_findings_use_only_visible_results(tmp_path):
-    _, _, folder = _write(tmp_path, "groeiend")
-    pe = evaluate_process(responses=folder / "vragenlijst.csv", min_group_size=100)
-    assert process_findings(pe) == []
 
 
 def test_financing_and_goals_instruments(tmp_path):
@@ -200,7 +150,7 @@ def test_instruments_without_answers_are_left_out(verdeeld, tmp_path):
     questionnaire[[c for c in questionnaire.columns if not c.startswith(("rivm", "kz"))]].to_csv(path, index=False)
     pe = evaluate_process(responses=path)
     assert pe.phase.empty
-    assert set(pe.figures()) == {"radar_scirocco", "heatmap_scirocco", "likert_scirocco"}
+    assert set(pe.dimension_scores["instrument"]) == {"scirocco"}
 
 
 def test_warning_when_wave_labels_do_not_sort_in_time(tmp_path):

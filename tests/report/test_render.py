@@ -38,3 +38,16 @@ def test_scrub_leaves_embedded_images_alone():
     text = f'<img src="data:image/png;base64,{image}"> /data/{user}/x'
     out = scrub(text, Path("/nowhere"))
     assert image in out and f"/data/{user}/x" not in out
+
+
+def test_figures_take_dollar_signs_literally():
+    """A label with '$' (an evaluator's own text) is drawn as written, not parsed as mathematics."""
+    import matplotlib as mpl
+
+    from evaluatie.report.figures import STYLE, _chart, _figure
+
+    with mpl.rc_context(STYLE):
+        fig = _figure(2.0)
+        fig.subplots().set_title("Initiatief $x^{2$ (proef)")  # unbalanced mathtext raises when parsed
+        chart = _chart(fig, "alt", "bijschrift", "bron")
+    assert "Initiatief $x^{2$ (proef)" in chart.svg

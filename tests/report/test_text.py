@@ -1,83 +1,115 @@
-"""Dutch sentences and formats: the wording follows sign, size and interval, and never overclaims."""
+"""Dutch sentences from records: the wording follows sign, size, interval and direction, never overclaims,
+and its grammar holds (singular and plural, both bounds of an interval with their unit, no verb after a label)."""
 
 from __future__ import annotations
 
 import math
 
-import pandas as pd
 import pytest
 
-from evaluatie.outcome.evaluation import Headline, IndicatorEvaluation
 from evaluatie.formats import number
-from evaluatie.params import Indicator, IndicatorChoice
-from evaluatie.report.text import coverage_sentence, effect_sentence, key_messages
-
-ADMISSIONS = Indicator(label="Ziekenhuisopnames per 1.000 inwoners", unit="aantal", per="1.000 inwoners",
-                       frequency="jaar", direction="lager_beter", domains=["kosten", "gezondheid"], law="Zvw",
-                       source="test")
+from evaluatie.report.text import (
+    coverage_sentence, domain_status, effect_sentence, findings_line, lower_first, margin, plural, verdict_phrase,
+)
 
 
-def evaluation(estimate, low, high, verdict, steered=False, counterfactual=100.0, indicator=ADMISSIONS):
-    headline = Headline(estimate, low, high, 0.01, "twfe", "cluster", 8, 80, counterfactual, 7)
-    return IndicatorEvaluation("ziekenhuisopnames", IndicatorChoice(id="ziekenhuisopnames", steered=steered),
-                               indicator, pd.DataFrame(), headline, None, 0.5, verdict, (), False)
+def record(estimate=-7.9, low=-9.3, high=-6.5, verdict="gedaald", assessment="gunstig", caution=None, unit="aantal",
+           per="1.000 inwoners", budget=False, relative=-8.0, label="Ziekenhuisopnames per 1.000 inwoners",
+           domains=("kosten", "gezondheid")):
+    return {"indicator": "x", "label": label, "unit": unit, "per": per, "estimate": estimate, "ci_low": low,
+            "ci_high": high, "p_value": 0.01, "relative": relative, "relative_low": math.nan,
+            "relative_high": math.nan, "verdict": verdict, "assessment": assessment, "caution": caution,
+            "budget_effect": budget, "domains": list(domains), "n_treated": 8, "n_control": 80}
 
 
-def test_clear_decrease_states_size_share_and_interval():
-    text = effect_sentence(evaluation(-7.9, -9.3, -6.5, "gedaald"))
+def test_clear_decrease_states_size_share_interval_and_direction():
+    text = effect_sentence(record())
     assert "waarschijnlijk gedaald door het initiatief" in text
-    assert "7,9 per 1.000 inwoners minder dan zonder initiatief verwacht (8% minder)" in text
-    assert "marge 6,5 tot 9,3 per 1.000 inwoners minder" in text
+    assert "7,9 per 1.000 inwoners minder dan zonder het initiatief verwacht, 8% minder" in text
+    assert "(marge 6,5 tot 9,3 per 1.000 inwoners minder)" in text
+    assert text.endswith("Dat is gunstig.")
 
 
-def test_increase_uses_the_word_for_more():
-    text = effect_sentence(evaluation(17.9, 7.5, 28.0, "gestegen", counterfactual=220.0))
-    assert "waarschijnlijk gestegen" in text and "(8% meer)" in text and "marge 7,5 tot 28,0 per 1.000 inwoners meer" in text
+def test_a_cost_rise_is_called_unfavourable_not_maybe_favourable():
+    text = effect_sentence(record(17.9, 7.5, 28.0, "gestegen", "ongunstig", unit="euro", per="verzekerde",
+                                  label="Zorgkosten Zvw per verzekerde", relative=8.1))
+    assert "waarschijnlijk gestegen" in text and "Dat is ongunstig." in text
+    assert "minder nodig" not in text
+
+
+def test_both_bounds_of_a_money_interval_carry_the_euro_sign():
+    text = effect_sentence(record(17.9, 7.5, 28.0, "gestegen", "ongunstig", unit="euro", per="verzekerde"))
+    assert "marge € 7,50 tot € 28,00 per verzekerde meer" in text
+    assert margin(record(unit="euro", per="verzekerde"), -65.6, -48.1) == "−€ 65,60 tot −€ 48,10 per verzekerde"
 
 
 @pytest.mark.parametrize("low, high", [(-3.0, 1.0), (-0.1, 5.0), (0.0, 2.0)])
 def test_interval_with_zero_never_claims_an_effect(low, high):
-    text = effect_sentence(evaluation((low + high) / 2, low, high, "geen_verschil"))
+    text = effect_sentence(record((low + high) / 2, low, high, "geen_verschil", None))
     assert "geen aantoonbaar verschil" in text
     assert "waarschijnlijk gedaald" not in text and "waarschijnlijk gestegen" not in text
     assert f"daling van meer dan {number(abs(low), 1)}" in text and f"stijging van meer dan {number(abs(high), 1)}" in text
 
 
-def test_failed_diagnostics_say_too_little_or_unreliable():
-    assert effect_sentence(evaluation(-5, -7, -3, "te_weinig")).startswith("Te weinig gegevens om iets te zeggen")
-    unreliable = effect_sentence(evaluation(13.8, 12.3, 15.3, "onbetrouwbaar"))
+def test_an_interval_that_cannot_be_bounded_is_said_in_plain_dutch():
+    text = effect_sentence(record(2.0, -math.inf, math.inf, "geen_verschil", None))
+    assert "niet te begrenzen" in text and "inf" not in text and "∞" not in text
+    assert margin(record(), -math.inf, 3.0) == "niet te begrenzen"
+
+
+def test_failed_checks_say_too_little_or_unreliable():
+    assert effect_sentence(record(verdict="te_weinig", assessment=None)).startswith("Te weinig gegevens om iets")
+    unreliable = effect_sentence(record(13.8, 12.3, 15.3, "onbetrouwbaar", None))
     assert "geen betrouwbare uitspraak" in unreliable and "waarschijnlijk ge" not in unreliable
 
 
-def test_budget_effect_is_named_as_such():
-    text = effect_sentence(evaluation(-56.9, -65.6, -48.1, "gedaald", steered=True))
-    assert "budgeteffect" in text and "door het initiatief" not in text
-
-
-def test_key_messages_between_three_and_six_and_honest():
-    evaluations = [evaluation(-7.9, -9.3, -6.5, "gedaald"), evaluation(0.1, -1, 1.2, "geen_verschil"),
-                   evaluation(3, 1, 5, "onbetrouwbaar")]
-    messages = key_messages(evaluations, ["Proces."])
-    assert 3 <= len(messages) <= 6
-    assert sum("waarschijnlijk gedaald" in m for m in messages) == 1
-    assert any("zeggen de gegevens niets betrouwbaars" in m for m in messages)
-    assert sum("geen aantoonbaar verschil" in m.lower() for m in messages) == 1
-
-
-def test_coverage_names_the_missing_quintuple_aim_domains():
-    text = coverage_sentence([evaluation(-7.9, -9.3, -6.5, "gedaald")])
-    assert "kosten per inwoner" in text and "werkplezier van professionals" in text.split("over", 2)[-1]
+def test_budget_effect_is_named_as_such_and_not_as_favourable():
+    text = effect_sentence(record(-56.9, -65.6, -48.1, "gedaald", "budgeteffect", budget=True, unit="euro",
+                                  per="inwoner", label="Wmo-uitgaven per inwoner"))
+    assert "budgeteffect" in text and "door het initiatief" not in text and "gunstig" not in text
 
 
 def test_caution_travels_with_the_claim():
-    e = evaluation(-7.9, -9.3, -6.5, "gedaald")
-    e = IndicatorEvaluation(e.id, e.choice, e.indicator, e.frame, e.headline, None, 0.05, "gedaald", (), False,
-                            "de trends liepen voor de start niet helemaal gelijk op")
-    assert effect_sentence(e).endswith("Lees met voorzichtigheid: de trends liepen voor de start niet helemaal gelijk op.")
+    text = effect_sentence(record(caution="single_unit"))
+    assert text.endswith("Lees met voorzichtigheid: met één gemeente is het effect niet te scheiden van andere "
+                         "veranderingen in die gemeente.")
+    assert verdict_phrase(record()) == "waarschijnlijk gedaald (gunstig)"
+
+
+def test_no_finite_verb_after_a_label():
+    """'Wmo-uitgaven ... daalde' was wrong: labels are singular or plural, so sentences use a colon."""
+    text = effect_sentence(record(label="Wmo-uitgaven per inwoner", unit="euro", per="inwoner"))
+    assert "daalde" not in text and "steeg" not in text and text.startswith("Wmo-uitgaven per inwoner: ")
+
+
+def test_singular_and_plural():
+    assert plural(1, "gemeente", "gemeenten") == "1 gemeente"
+    assert plural(8, "gemeente", "gemeenten") == "8 gemeenten"
+    assert plural(0, "gemeente", "gemeenten") == "0 gemeenten"
+    assert findings_line([record()]) == "1 gunstig effect"
+    assert findings_line([record(), record(), record(verdict="geen_verschil", assessment=None)]) == \
+        "2 gunstige effecten, 1 indicator zonder aantoonbaar verschil"
+
+
+def test_findings_line_never_counts_a_cost_rise_as_a_success():
+    line = findings_line([record(), record(17.9, 7.5, 28.0, "gestegen", "ongunstig", caution="placebo_weak")])
+    assert line == "1 gunstig effect, 1 ongunstig effect; 1 effect met voorzichtigheid te lezen"
+
+
+def test_quintuple_aim_status_carries_direction_and_caution():
+    status = domain_status([record(caution="single_unit"), record(verdict="geen_verschil", assessment=None)],
+                           "kosten")
+    assert status == "↓ ziekenhuisopnames per 1.000 inwoners (gunstig; lees met voorzichtigheid)"
+    unreliable = [record(verdict="onbetrouwbaar", assessment=None)]
+    assert domain_status(unreliable, "kosten") == "gemeten, geen betrouwbare uitspraak"
+    assert domain_status(unreliable, "professionals") == "niet gemeten"
+
+
+def test_coverage_names_the_missing_quintuple_aim_domains():
+    text = coverage_sentence([record()])
+    assert "kosten per inwoner" in text and "werkplezier van professionals" in text.split("over", 2)[-1]
 
 
 def test_abbreviations_keep_their_capitals():
-    from evaluatie.report.text import lower_first
-
     assert lower_first("Wmo-uitgaven per inwoner") == "Wmo-uitgaven per inwoner"
     assert lower_first("Ziekenhuisopnames") == "ziekenhuisopnames"

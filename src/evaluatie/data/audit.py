@@ -371,11 +371,17 @@ def _jumps(indicator: str, data: pd.DataFrame, breaks: list[int]) -> list[Findin
 
 
 def audit_study(study) -> Audit:
-    """The audit of a loaded :class:`~evaluatie.data.study.Study`, as ``evaluatie check`` runs it."""
-    return audit_panel(
+    """The audit of a loaded :class:`~evaluatie.data.study.Study`, as ``evaluatie check`` runs it.
+
+    What the readers left out or assumed (a rest category, empty rows of dissolved municipalities,
+    the boundary year, a split municipality) is listed with the findings as 'bron'.
+    """
+    audit = audit_panel(
         study.units, study.panel, study.catalogue,
         {u.unit: u.start for u in study.params.treatment.units},
         [choice.id for choice in study.params.indicator_choices()],
         control_units=study.control_units,
         title=f"Data-audit {study.params.name}",
     )
+    notes = [Finding("waarschuwing" if note.warning else "info", "", "bron", note.text) for note in study.source_notes]
+    return Audit(audit.title, audit.coverage, audit.treated, notes + audit.findings)

@@ -4,7 +4,7 @@ Long: one row per unit, period and indicator, with columns for value and (option
 denominator and count. Wide: one row per unit and period, one column per indicator
 (see :class:`~evaluatie.data.tables.Measure`). Periods: one row per unit and one column per
 period (2016, 2017, ...) for a single indicator, as monitors are often exported. Units are
-region codes (``GM0363``) or municipality names matched through the reference table.
+region codes (``GM0363``) or municipality names, matched to the municipalities of their year.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
-from evaluatie.data.geography import match_municipalities, region_code
+from evaluatie.data.geography import NameMatcher, region_code
 from evaluatie.data.panel import DataError
 from evaluatie.data.tables import (
     ROW, Measure, TextOptions, as_measure, finish_panel, melt_measures, parse_period_code, parse_periods, read_any,
@@ -117,17 +117,12 @@ def _periods_to_rows(frame: pd.DataFrame, unit: str, display: str) -> pd.DataFra
 
 def _unit_codes(frame: pd.DataFrame, column: str, display: str, municipalities: pd.DataFrame | None,
                 aliases: dict[str, str] | None) -> pd.Series:
+    """Region codes as they are, or municipality names matched to codes per period year."""
     codes = frame[column].map(region_code)
     if codes.notna().all():
         return codes
-    if municipalities is None:
-        i = codes.isna().idxmax()
-        raise DataError(f"{display}: row {frame.loc[i, ROW]}, column {column}: {frame.loc[i, column]!r} is not a "
-                        f"region code (GM0363, WK036301, BU03630000, PV27); for municipality names, give a "
-                        f"municipality reference table")
     names = frame[column].astype(str).str.strip()
-    for year, rows in frame.groupby(frame.period.str[:4].astype(int)):
-        todo = codes.loc[rows.index].isna()
-        matched = match_municipalities(names.loc[todo[todo].index], municipalities, year, display, aliases)
-        codes.loc[todo[todo].index] = names.loc[todo[todo].index].map(matched)
+    todo = codes.isna()
+    years = frame.period.str[:4].astype(int)
+    codes[todo] = NameMatcher(municipalities, aliases).by_period(names[todo], years[todo], display)
     return codes

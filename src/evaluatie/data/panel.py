@@ -6,6 +6,8 @@ the column or row, and what is expected.
 
 from __future__ import annotations
 
+import csv
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -22,13 +24,32 @@ def _read_csv(path: Path, display: str, required: list[str], dtypes: dict[str, s
     if not path.is_file():
         raise DataError(f"{display}: file not found")
     try:
-        frame = pd.read_csv(path, dtype=dtypes, keep_default_na=True)
+        with warnings.catch_warnings():
+            # a row with more fields than the header would otherwise shift its cells into other columns
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, dtype=dtypes, keep_default_na=True, index_col=False)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{display}: the file is empty; expected a header line ({', '.join(required)}) and rows") from None
+    except pd.errors.ParserWarning:
+        raise DataError(f"{display}: line {_long_line(path)} has more fields than the header; check the "
+                        f"separator (',') and quotes on that line") from None
     except (UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise DataError(f"{display}: cannot be read as UTF-8 CSV with ',' as separator ({error})") from None
+        reason = str(error).strip().splitlines()[0]
+        raise DataError(f"{display}: cannot be read as UTF-8 CSV with ',' as separator ({reason})") from None
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise DataError(f"{display}: column(s) {', '.join(missing)} missing; found {', '.join(frame.columns)}")
+        raise DataError(f"{display}: column(s) {', '.join(missing)} missing; found {', '.join(map(str, frame.columns))}")
+    if frame.empty:
+        raise DataError(f"{display}: has a header but no rows")
     return frame
+
+
+def _long_line(path: Path) -> int:
+    """The first line with more fields than the header."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        rows = csv.reader(handle)
+        width = len(next(rows, []))
+        return next((number for number, row in enumerate(rows, start=2) if len(row) > width), 2)
 
 
 def load_units(path: Path, display: str) -> pd.DataFrame:

@@ -3,25 +3,38 @@
 This is the bridge from params to data: it resolves the data files, checks that the units,
 indicators and start periods in the params exist in the data, and chooses the control units by
 the params' rule. The analysis frames are built from it in :mod:`evaluatie.outcome.frames`.
+
+It is also the privacy choke point: whatever the input path (prepared files, StatLine, Vektis,
+person-level extracts), the units table and the panel of a :class:`Study` are protected by the
+rules of :mod:`evaluatie.privacy` as they are loaded, so every table, figure, sentence and file
+made from a study rests on protected numbers only.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from evaluatie.data.panel import DataError, load_panel, load_units
 from evaluatie.data.sources import build_from_sources
+from evaluatie.data.tables import SourceNote
 from evaluatie.params import (
     Catalogue, Indicator, IndicatorChoice, LoadedInitiative, ParamsError, display_path,
     initiative_files, load_catalogue, load_initiative, suggest,
 )
 from evaluatie.periods import FREQUENCY_CODES, first_treated_period, format_period, parse_period
+from evaluatie.privacy import CellRule, protect_panel, protect_units
+
+# Totals that are published or can be: per period and indicator over all units, and per region.
+PUBLISHED_MARGINS = (("period", "indicator"), ("period", "indicator", "region"))
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,7 @@ class DataFile:
     role: str
     path: str
     sha256: str
+    modified: float = 0.0  # seconds since the epoch: the report's date when the params give none
 
 
 @dataclass
@@ -40,6 +54,7 @@ class Study:
     units: pd.DataFrame
     panel: pd.DataFrame
     data_files: list[DataFile]
+    source_notes: list[SourceNote] = field(default_factory=list)  # what the readers left out or assumed, for the audit
 
     @property
     def params(self):
@@ -102,26 +117,29 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_study(params_file: str | Path) -> Study:
+def load_study(params_file: str | Path, overrides: list[str] | dict | None = None) -> Study:
     """Load an initiative, its catalogue and data, and check them against each other.
 
+    ``overrides`` are what-if settings for this run (see :func:`evaluatie.params.load_initiative`).
     Raises :class:`ParamsError` with one line per problem (file, key path, what is expected).
     """
-    initiative = load_initiative(params_file)
+    initiative = load_initiative(params_file, overrides)
     display = display_path(initiative.path, initiative.project_dir)
     catalogue = load_catalogue(initiative.project_dir)
     problems: list[str] = []
     frames = {}
     files = []
+    notes: list[SourceNote] = []
     data = initiative.params.data
     if data.sources is not None:
         try:
-            built = build_from_sources(data.sources, initiative.resolve)
+            built = build_from_sources(data.sources, initiative.resolve,
+                                       [c.id for c in initiative.params.indicator_choices()])
         except DataError as error:
             problems.append(f"{display}: data.sources: {error}")
         else:
-            frames = {"units": built.units, "panel": built.panel}
-            files += [DataFile(role, display_path(path, initiative.project_dir), _sha256(path))
+            frames, notes = {"units": built.units, "panel": built.panel}, built.notes
+            files += [DataFile(role, display_path(path, initiative.project_dir), _sha256(path), path.stat().st_mtime)
                       for role, path in built.files]
     prepared = [("units", data.units, load_units), ("panel", data.panel, load_panel)] if data.sources is None else []
     for role, relative, loader in prepared:
@@ -135,23 +153,76 @@ def load_study(params_file: str | Path) -> Study:
         except DataError as error:
             problems.append(f"{display}: data.{role}: {error}")
             continue
-        files.append(DataFile(role, relative, _sha256(path)))
+        files.append(DataFile(role, relative, _sha256(path), path.stat().st_mtime))
     for role in ("responses", "interviews"):
         relative = getattr(initiative.params.process, role, None) if initiative.params.process else None
         if relative:
             path = initiative.resolve(relative)
             if path.is_file():
-                files.append(DataFile(role, relative, _sha256(path)))
+                files.append(DataFile(role, relative, _sha256(path), path.stat().st_mtime))
             else:
                 problems.append(f"{display}: process.{role}: file '{relative}' not found")
     problems += _check_indicators(initiative, catalogue, display)
     if problems or len(frames) < 2:
         raise ParamsError(problems)
-    study = Study(initiative, catalogue, frames["units"], frames["panel"], files)
+    problems += _finite(frames["panel"], display, data.panel)
+    if problems:
+        raise ParamsError(problems)
+    study = Study(initiative, catalogue, *protect(frames["units"], frames["panel"], catalogue), files, notes)
     problems += _check_against_data(study)
     if problems:
         raise ParamsError(problems)
     return study
+
+
+def place_names(study: Study) -> list[str]:
+    """Names of the study's units and regions: public places, which a quote may name."""
+    return sorted({str(v) for column in ("name", "region_name") if column in study.units
+                   for v in study.units[column].dropna()})
+
+
+def report_date(study: Study) -> date:
+    """The date a report carries: ``report.date`` from the params, else the day its data files were
+    last changed. Never the clock, so that the same inputs give the same report."""
+    if study.params.report.date is not None:
+        return study.params.report.date
+    changed = [f.modified for f in study.data_files] or [study.initiative.path.stat().st_mtime]
+    return datetime.fromtimestamp(max(changed)).date()
+
+
+def cell_rule(indicator: Indicator) -> CellRule:
+    """The privacy rule for one catalogue indicator: its ``min_cell``, and how its values count persons.
+
+    A count 'per 1.000 inwoners' times its denominator over 1,000 gives the persons (or events)
+    behind it, a percentage times its denominator over 100 too (and its complement counts);
+    costs, waiting times and differences say nothing about how many persons they rest on.
+    """
+    if indicator.unit == "aantal":
+        leading = re.match(r"\s*(\d{1,3}(?:\.\d{3})+|\d+)\b", indicator.per)
+        per = int(leading.group(1).replace(".", "")) if leading else 1
+        return CellRule(indicator.min_cell, persons_per_value=1 / per)
+    if indicator.unit == "procent":
+        return CellRule(indicator.min_cell, persons_per_value=1 / 100, share=True)
+    return CellRule(indicator.min_cell)
+
+
+def protect(units: pd.DataFrame, panel: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Units table and panel under the privacy rules (the choke point every input path passes)."""
+    rules = {key: cell_rule(indicator) for key, indicator in catalogue.indicators.items()}
+    return protect_units(units), protect_panel(panel, rules, PUBLISHED_MARGINS, units=units)
+
+
+def _finite(panel: pd.DataFrame, display: str, relative: str | None) -> list[str]:
+    """'inf' reads as a number but is none: refuse it with the row where it stands."""
+    where = f"data.panel: {relative}" if relative else "data.sources"
+    problems = []
+    for column in ("value", "denominator"):
+        infinite = np.isinf(panel[column].to_numpy(dtype=float))
+        if infinite.any():
+            rows = ", ".join(str(i + 2) for i in np.flatnonzero(infinite)[:5])
+            problems.append(f"{display}: {where}: column {column}: {panel[column][infinite].iloc[0]} in row(s) {rows} "
+                            f"is not a finite number; expected a number or an empty cell")
+    return problems
 
 
 def _check_indicators(initiative: LoadedInitiative, catalogue: Catalogue, display: str) -> list[str]:

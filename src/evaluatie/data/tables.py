@@ -32,24 +32,59 @@ ROW = "_row"  # column that carries the row number as the user sees it, through 
 class TextOptions:
     """How a delimited text file is written: its separator, encoding and number format."""
 
-    sep: str | None = ","  # None: whichever of ';', ',' or tab the header uses
-    encoding: str = "utf-8"
+    sep: str | None = ","  # None: whichever of ';', ',', tab or '|' the header uses
+    encoding: str | None = None  # None: UTF-8 (with or without BOM) when the bytes are valid UTF-8, else cp1252
     decimal: str = "."
     thousands: str | None = None
     nil: str | None = None  # the marker of a true zero (CBS writes '-' for 'nihil')
 
 
-def _decode(path: Path, display: str, encoding: str) -> str:
+@dataclass(frozen=True)
+class SourceNote:
+    """What a reader left out or assumed, in Dutch for inspect and the audit; ``warning`` when it can bias a result."""
+
+    text: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def add_note(notes: list[SourceNote] | None, text: str, warning: bool = False) -> None:
+    if notes is not None:
+        notes.append(SourceNote(text, warning))
+
+
+def _utf8(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+
+
+def read_text(path: Path, display: str, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with.
+
+    Without an ``encoding``, valid UTF-8 is read as UTF-8 and anything else as cp1252 (the Windows
+    form of latin-1 in which StatLine's website and Vektis write their files), which decodes every
+    byte; a named encoding that does not fit is an error naming the line and the likely encoding.
+    """
+    if not path.is_file():
+        raise DataError(f"{display}: file not found")
     raw = path.read_bytes()
+    if encoding is None:
+        try:
+            return raw.decode("utf-8-sig"), "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+        except UnicodeDecodeError:
+            return raw.decode("cp1252", errors="replace"), "cp1252"
     try:
-        return raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
+        return raw.decode("utf-8-sig" if _utf8(encoding) else encoding), encoding
+    except LookupError:
+        raise DataError(f"{display}: unknown encoding {encoding!r}; expected utf-8, latin-1 or cp1252") from None
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         hint = ""
         try:
             raw.decode("cp1252")
             hint = (" It looks like a Windows (latin-1/cp1252) file: save it as UTF-8, or set encoding: latin-1 "
-                    "for this source.")
+                    "for this source (or leave encoding out to have it detected).")
         except UnicodeDecodeError:
             pass
         raise DataError(
@@ -67,6 +102,16 @@ def _header_line(lines: list[str], name: str | None) -> int:
     return 0
 
 
+def detect_separator(header: str) -> str:
+    """The separator a header line uses: whichever of ';', ',', tab or '|' it holds most often."""
+    return max(";,\t|", key=header.count)
+
+
+def split_rows(text: str, sep: str) -> list[list[str]]:
+    """All lines of a delimited text as lists of cells (quotes as in CSV)."""
+    return list(csv.reader(io.StringIO(text), delimiter=sep))
+
+
 def read_delimited(path: Path, display: str, options: TextOptions, header_hint: str | None = None) -> pd.DataFrame:
     """A delimited text file as text cells, with a ``_row`` column holding each row's line number.
 
@@ -74,15 +119,13 @@ def read_delimited(path: Path, display: str, options: TextOptions, header_hint: 
     and one-field lines below the data (footnotes, 'Bron: CBS') are skipped, as StatLine's own
     CSV export has them.
     """
-    if not path.is_file():
-        raise DataError(f"{display}: file not found")
-    text = _decode(path, display, options.encoding)
+    text, _ = read_text(path, display, options.encoding)
     lines = text.splitlines()
     start = _header_line(lines, header_hint)
     if not lines or not lines[start].strip():
         raise DataError(f"{display}: the file is empty or its header line is blank")
     header = lines[start]
-    sep = options.sep or max(";,\t", key=header.count)
+    sep = options.sep or detect_separator(header)
     if sep not in header:
         found = [name for other, name in SEPARATORS.items() if other != sep and other in header]
         seen = f"; the header seems to use {found[0]} instead" if found else ""
@@ -90,18 +133,19 @@ def read_delimited(path: Path, display: str, options: TextOptions, header_hint: 
             f"{display}: line {start + 1} (header) has no {SEPARATORS.get(sep, repr(sep))} separator{seen}. "
             f"Set sep for this source to the separator the file uses."
         )
-    rows = list(csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=sep))
+    rows = split_rows("\n".join(lines[start:]), sep)
     width = len(rows[0])
     records, numbers = [], []
     for number, row in enumerate(rows[1:], start=start + 2):
         if not row or all(not cell.strip() for cell in row):
             continue
-        if header_hint and len(row) < width and sum(bool(cell.strip()) for cell in row) == 1:
-            continue  # a footnote
+        if header_hint and sum(bool(cell.strip()) for cell in row) == 1 and (len(row) < width or row[0].strip()):
+            continue  # a footnote ('Bron: CBS'), written in the first cell
         if len(row) != width:
             raise DataError(
                 f"{display}: line {number} has {len(row)} fields where the header has {width}; "
-                f"check the separator ({SEPARATORS.get(sep, sep)}) and quotes on that line"
+                f"check the separator ({SEPARATORS.get(sep, sep)}) and quotes on that line (or whether the file "
+                f"was cut off)"
             )
         records.append(row)
         numbers.append(number)
@@ -142,17 +186,33 @@ def read_parquet(path: Path, display: str) -> pd.DataFrame:
     return frame
 
 
+def read_spss(path: Path, display: str) -> pd.DataFrame:
+    """An SPSS .sav file, value labels applied (a municipality coded 363 with label Amsterdam reads as the name)."""
+    import pyreadstat
+
+    if not path.is_file():
+        raise DataError(f"{display}: file not found")
+    try:
+        frame, _ = pyreadstat.read_sav(str(path), apply_value_formats=True)
+    except Exception as error:  # pyreadstat raises its own error types for a file that is no .sav
+        raise DataError(f"{display}: not a readable SPSS .sav file: {error}") from None
+    frame[ROW] = np.arange(len(frame)) + 1
+    return frame
+
+
 def read_any(path: Path, display: str, options: TextOptions, sheet: str | int | None = None,
              header_hint: str | None = None) -> pd.DataFrame:
-    """Dispatch on the file extension: .csv/.txt/.tsv, .parquet, .xlsx."""
+    """Dispatch on the file extension: .csv/.txt/.tsv, .parquet, .xlsx, .sav."""
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         return read_parquet(path, display)
     if suffix in (".xlsx", ".xlsm"):
         return read_sheet(path, display, sheet)
+    if suffix == ".sav":
+        return read_spss(path, display)
     if suffix in (".csv", ".txt", ".tsv"):
         return read_delimited(path, display, options, header_hint)
-    raise DataError(f"{display}: unknown file type '{suffix}'; expected .csv, .parquet or .xlsx")
+    raise DataError(f"{display}: unknown file type '{suffix}'; expected .csv, .xlsx, .parquet or .sav")
 
 
 def _check_unique_columns(frame: pd.DataFrame, display: str) -> None:
@@ -190,7 +250,7 @@ def parse_numbers(
     if pd.api.types.is_numeric_dtype(cells):
         values = cells.astype(float)
         return values, pd.Series(False, index=frame.index)
-    text = cells.map(lambda c: "" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c).strip())
+    text = cells.where(cells.notna(), "").astype(str).str.strip()
     suppressed = text.isin(SUPPRESSED_MARKERS)
     if options.nil:
         text = text.where(text != options.nil, "0")
@@ -271,6 +331,7 @@ def parse_periods(frame: pd.DataFrame, column: str, display: str) -> tuple[pd.Se
 
 
 OUTPUT_COLUMNS = ["unit_id", "period", "indicator", "value", "denominator", "suppressed"]
+TOTAL = "_total"  # the value is a total (inhabitants, euros): merging municipalities add it up
 
 
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> str:
@@ -285,8 +346,8 @@ def finish_panel(frame: pd.DataFrame, display: str, allow_negative: Iterable[str
     Refuses negative values (except for indicators in ``allow_negative``, such as a gap in
     percentage points),
     negative or zero denominators next to a value, and a unit, period and indicator given twice.
-    ``_row`` (where each row came from) and ``count`` (persons behind the cell, for suppression)
-    are kept when present.
+    ``_row`` (where each row came from), ``count`` (persons behind the cell, for suppression) and
+    ``_total`` (the value is a total) are kept when present.
     """
     negative = (frame.value < 0) & ~frame.indicator.isin(list(allow_negative))
     if negative.any():
@@ -302,7 +363,7 @@ def finish_panel(frame: pd.DataFrame, display: str, allow_negative: Iterable[str
         first = frame.loc[twice, key].iloc[0].tolist()
         raise DataError(f"{display}: unit, period and indicator {first} occur more than once, in row(s) "
                         f"{_rows(frame, twice)}; each unit, period and indicator may occur once")
-    extra = [c for c in ("count", ROW) if c in frame.columns]
+    extra = [c for c in ("count", TOTAL, ROW) if c in frame.columns]
     frame = frame.assign(suppressed=frame["suppressed"].astype(bool))
     return frame[OUTPUT_COLUMNS + extra].sort_values(key).reset_index(drop=True)
 
@@ -322,6 +383,7 @@ class Measure:
     denominator: str | None = None
     per: float = 1.0
     count: str | None = None
+    total: bool = False  # a total such as inhabitants: merged municipalities add it up
 
     def __post_init__(self):
         if (self.value is None) == (self.numerator is None):
@@ -368,5 +430,7 @@ def melt_measures(
         part["value"], part["denominator"], part["suppressed"] = values, denominator, suppressed
         if measure.count:
             part["count"], _ = parse_numbers(frame, measure.count, display, options)
+        if measure.total:
+            part[TOTAL] = True
         parts.append(part)
     return pd.concat(parts, ignore_index=True)

@@ -1,37 +1,84 @@
-"""Outcome evaluation of a whole study: per indicator the headline effect, the event study, the
-diagnostics, and a verdict that the report's sentences follow.
+"""Outcome evaluation of a whole study in codes and numbers: per indicator the headline effect, the
+event-time table, the diagnostics, a verdict, whether the change is favourable, and the cautions.
 
-Rules (documented here because the report's wording depends on them):
+The report (``evaluatie.report``) writes the Dutch sentences from these codes; nothing here is prose,
+so overviews and the report cannot drift apart. Rules (documented here because the wording follows them):
 
 - Design: one start period for all treated units -> two-way fixed effects (unit and period effects,
-  population weights) with ``inference="auto"`` (fewer than 10 treated units: randomisation inference,
-  with the wild cluster bootstrap beside it). Staggered starts -> Callaway & Sant'Anna with
-  never-treated comparison units, simple aggregation.
+  population weights) with ``inference="auto"`` (the rule in ``inference.AUTO_MIN_TREATED``).
+  Staggered starts -> Callaway & Sant'Anna with never-treated comparison units, simple aggregation.
+- Beside the headline only an informative second opinion: the wild cluster bootstrap with at least
+  ``inference.WILD_BOOTSTRAP_MIN_TREATED`` treated units. With fewer it almost never rejects (its intervals are
+  many times wider than the randomisation interval with one treated unit), so it is withheld and the
+  methods say why.
 - Placebo start: the same model on pre-start data only, with the start moved ``k`` periods earlier
   (k = half the pre-periods, 1 to 3), inference by randomisation. p < 0.01: the trends already diverged
-  before the start, the verdict is "onbetrouwbaar" (unreliable); p < 0.10: a caution is shown.
+  before the start, the verdict is "onbetrouwbaar"; p < 0.10: caution ``placebo_weak``.
 - Verdict: "te_weinig" when no estimate is possible or there is no pre- or post-period;
   "onbetrouwbaar" as above; otherwise "gestegen"/"gedaald" when the interval excludes zero and
   "geen_verschil" when it includes zero.
+- Assessment of a shown change by the catalogue's direction: "gunstig", "ongunstig", "ambigu" (the
+  direction is ambiguous) or "budgeteffect" (the initiative steers the indicator itself).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
-from evaluatie.outcome import estimate_event_study, estimate_staggered, estimate_twfe
-from evaluatie.outcome.diagnostics import check_data, leave_one_out, minimum_detectable_effect, placebo_start
-from evaluatie.params import Indicator, IndicatorChoice
-from evaluatie.formats import signed
 from evaluatie.data.study import Study
-from evaluatie.outcome.frames import indicator_frame
+from evaluatie.outcome import estimate_event_study, estimate_staggered, estimate_twfe
+from evaluatie.outcome.diagnostics import leave_one_out, placebo_start
+from evaluatie.outcome.frames import estimation_frame, indicator_frame
+from evaluatie.outcome.inference import AUTO_MIN_TREATED, choose_inference, effective_number, informative
+from evaluatie.params import Indicator, IndicatorChoice
 
+PACKAGE = Path(__file__).resolve().parents[1]
+# What a library's message about a failed fit means, in the words a steering group can read.
+LIBRARY_REASONS = (
+    (("column rank", "singular", "absorbed", "collinear", "rank deficient"),
+     "de gegevens laten te weinig variatie over om het effect te scheiden van de vaste verschillen tussen "
+     "gemeenten en perioden (bijvoorbeeld te weinig perioden of gemeenten met gegevens)"),
+    (("nan", "inf", "finite"), "er staan ontbrekende of onbruikbare waarden in de gegevens van deze indicator"),
+    (("memory",), "de berekening vroeg meer geheugen dan beschikbaar was"),
+)
+GENERIC_REASON = "de berekening liep vast op de gegevens van deze indicator (zie het bewaarde notebook voor details)"
 PLACEBO_UNRELIABLE = 0.01
+# Draws for the event-time bands of a figure (the headline keeps the estimator's 999): each draw refits
+# every event time, and with quarterly data that is the slowest step of a report.
+EVENT_TIME_DRAWS = 199
 PLACEBO_CAUTION = 0.10
+# Data that are thin, as diagnostics.check_data advises (Michgelsen 2023): periods before and after the
+# start, control units, and the share of unit x period cells without a value.
+MIN_PRE_PERIODS = 3
+MIN_POST_PERIODS = 2
+MIN_CONTROL_UNITS = 5
+MAX_MISSING_SHARE = 0.1
 MODEL = {"outcome": "value", "unit": "unit_id", "time": "time"}
+
+METHODS = ("auto", "twfe", "callaway_santanna")
+INFERENCES = ("auto", "cluster", "randomization", "wild_bootstrap")
+VERDICTS = ("gedaald", "gestegen", "geen_verschil", "onbetrouwbaar", "te_weinig")
+SHOWN = ("gedaald", "gestegen")
+ASSESSMENTS = ("gunstig", "ongunstig", "ambigu", "budgeteffect")
+CAUTIONS = ("placebo_weak", "single_unit", "no_pretest", "leave_one_out", "few_per_cohort")
+"""Why to read a shown effect with care, most important first; the report words each code."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An interval and p-value from one inference method (a code such as ``wild_bootstrap``)."""
+
+    inference: str
+    ci_low: float
+    ci_high: float
+    p_value: float
 
 
 @dataclass(frozen=True)
@@ -42,13 +89,15 @@ class Headline:
     ci_low: float
     ci_high: float
     p_value: float
-    method: str  # Dutch
-    inference: str  # Dutch: which inference and why
+    method: str  # code: twfe | callaway_santanna
+    inference: str  # code: randomization | cluster | wild_bootstrap | influence_function
     n_treated: int
     n_control: int
     counterfactual: float  # expected level of the treated after the start without the initiative
     post_periods: float  # periods after the start, averaged over the participating units
     detectable: float = math.nan  # smallest effect this design finds with 80% power
+    second_opinion: Interval | None = None  # shown beside the headline
+    withheld: tuple[str, ...] = ()  # inference codes computed but not informative for this design
 
     def relative(self, value: float) -> float:
         """``value`` as % of the counterfactual level (not meaningful for a level at or below zero)."""
@@ -58,24 +107,152 @@ class Headline:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A fact about one indicator that the report words (``code``), with the numbers it needs."""
+
+    code: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventTimes:
+    """The effect per period relative to the start, and how to read it.
+
+    ``reference``: "fixed" (every point is compared with ``reference_time``, where the estimate is 0 by
+    construction) or "varying" (Callaway & Sant'Anna: before the start each point compares a period with
+    the one before it; after the start with the last period before the start). ``partial_start``: event
+    time 0 is a partly treated start year. ``bands``: the intervals come from an inference that is
+    informative for this design. ``off_zero``: pre-start event times whose interval excludes zero.
+    """
+
+    table: pd.DataFrame  # event_time, estimate, ci_low, ci_high, n_units
+    step: str  # jaar | kwartaal | meting
+    reference: str
+    reference_time: int | None
+    partial_start: bool
+    bands: bool
+    off_zero: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class IndicatorEvaluation:
-    """Everything the report needs about one indicator."""
+    """Everything the report needs about one indicator, as codes and numbers."""
 
     id: str
     choice: IndicatorChoice
     indicator: Indicator
     frame: pd.DataFrame
     headline: Headline | None
-    event_study: pd.DataFrame | None  # event_time, estimate, ci_low, ci_high
+    events: EventTimes | None
     placebo_p: float | None
-    verdict: str  # gestegen | gedaald | geen_verschil | onbetrouwbaar | te_weinig
-    notes: tuple[str, ...]  # Dutch, shown with the indicator
+    verdict: str  # one of VERDICTS
+    notes: tuple[Note, ...]
     staggered: bool
-    caution: str | None = None  # Dutch: why to read a shown effect with care (also in the summary)
+    cautions: tuple[str, ...] = ()  # codes from CAUTIONS, most important first
 
     @property
     def is_budget_effect(self) -> bool:
         return self.choice.steered
+
+    @property
+    def caution(self) -> str | None:
+        """The caution the summary and every overview carry with a shown effect."""
+        return self.cautions[0] if self.cautions and self.verdict in SHOWN else None
+
+    @property
+    def assessment(self) -> str | None:
+        return assessment(self.verdict, self.indicator.direction, self.is_budget_effect)
+
+    @property
+    def failure(self) -> str | None:
+        """Why no estimate could be made, in Dutch (for the methods section), or None."""
+        failed = self.note("estimate_failed")
+        return failed.values.get("reason") if failed else None
+
+    def note(self, code: str) -> Note | None:
+        return next((n for n in self.notes if n.code == code), None)
+
+    def record(self) -> dict:
+        """The headline as plain codes and numbers (summary.json; the overviews read only this)."""
+        h = self.headline if self.verdict not in ("onbetrouwbaar", "te_weinig") else None
+        values = (h.estimate, h.ci_low, h.ci_high, h.p_value) if h else (math.nan,) * 4
+        relative = [h.relative(v) for v in values[:3]] if h else [math.nan] * 3
+        return {"indicator": self.id, "label": self.indicator.label, "unit": self.indicator.unit,
+                "per": self.indicator.per, "estimate": values[0], "ci_low": values[1], "ci_high": values[2],
+                "p_value": values[3], "relative": relative[0], "relative_low": min(relative[1:]),
+                "relative_high": max(relative[1:]), "verdict": self.verdict, "assessment": self.assessment,
+                "caution": self.caution, "budget_effect": self.is_budget_effect,
+                "domains": list(self.indicator.domains),
+                "n_treated": self.headline.n_treated if self.headline else 0,
+                "n_control": self.headline.n_control if self.headline else 0}
+
+
+@dataclass(frozen=True)
+class Design:
+    """The estimator and inference for a study, as chosen automatically or overridden by the evaluator.
+
+    ``method``: "auto" (Callaway & Sant'Anna when the starts are staggered, else two-way fixed effects),
+    "twfe" or "callaway_santanna". ``inference``: "auto" (the rule in ``inference.AUTO_MIN_TREATED``) or
+    one of "cluster", "randomization", "wild_bootstrap" for every headline (and the event-time bands).
+    ``choices``: per indicator what that means for these data.
+    """
+
+    method: str
+    inference: str
+    choices: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.choices.copy()
+
+
+def _method_for(design_method: str, staggered: bool) -> str:
+    if design_method == "auto":
+        return "callaway_santanna" if staggered else "twfe"
+    return design_method
+
+
+def choose_design(study: Study, method: str = "auto", inference: str = "auto") -> Design:
+    """The design per indicator, with the automatic choice spelled out (override with ``method``/``inference``)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+    if inference not in INFERENCES:
+        raise ValueError(f"inference must be one of {', '.join(INFERENCES)}, not {inference!r}")
+    rows = []
+    for choice, _ in study.indicators():
+        frame = estimation_frame(indicator_frame(study, choice.id))
+        treated = frame.loc[frame.group == 1, "unit_id"].nunique()
+        staggered = frame.loc[frame.group == 1, "cohort"].nunique() > 1
+        chosen = _method_for(method, staggered)
+        weight = "unit_weight" if chosen == "callaway_santanna" else "weight"
+        effective = effective_number(frame[frame.group == 1].groupby("unit_id")[weight].sum().to_numpy())
+        rule = choose_inference(inference, int(treated), second_opinion=None, effective_treated=effective)
+        rows.append({"indicator": choice.id, "staggered": staggered, "method": chosen, "inference": rule.lead,
+                     "n_treated": int(treated), "n_control": int(frame.loc[frame.group == 0, "unit_id"].nunique())})
+    return Design(method, inference, pd.DataFrame(rows))
+
+
+def assessment(verdict: str, direction: str, steered: bool) -> str | None:
+    """Whether a shown change is favourable by the catalogue's direction; None when nothing is shown."""
+    if verdict not in SHOWN:
+        return None
+    if steered:
+        return "budgeteffect"
+    if direction == "ambigu":
+        return "ambigu"
+    return "gunstig" if (direction == "lager_beter") == (verdict == "gedaald") else "ongunstig"
+
+
+def detectable_effect(ci_low: float, ci_high: float, alpha: float, power: float = 0.8) -> float:
+    """Smallest true effect found with probability ``power``: the interval's half-width scaled from the
+    test's critical value to critical value plus the power quantile (normal approximation).
+
+    Read from the interval rather than from a standard error, because a randomisation "standard error"
+    (the spread of placebo estimates) grows with the effect itself, while the inverted test does not.
+    """
+    if not (math.isfinite(ci_low) and math.isfinite(ci_high)):
+        return math.inf
+    z = stats.norm.ppf(1 - alpha / 2)
+    return float((ci_high - ci_low) / 2 * (z + stats.norm.ppf(power)) / z)
 
 
 def _counterfactual(frame: pd.DataFrame, estimate: float, weight: str = "weight") -> float:
@@ -84,6 +261,18 @@ def _counterfactual(frame: pd.DataFrame, estimate: float, weight: str = "weight"
     if post.empty or post[weight].sum() <= 0:
         return math.nan
     return float((post.value * post[weight]).sum() / post[weight].sum() - estimate)
+
+
+def estimation_failure(error: Exception) -> str:
+    """Why an estimate failed, in Dutch: this package's own messages are Dutch; a library's is translated."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if frames and Path(frames[-1].filename).resolve().is_relative_to(PACKAGE):
+        return str(error).strip().rstrip(".")
+    text = str(error).lower()
+    for patterns, reason in LIBRARY_REASONS:
+        if any(p in text for p in patterns):
+            return reason
+    return GENERIC_REASON
 
 
 def _placebo(frame: pd.DataFrame, seed: int) -> float | None:
@@ -95,118 +284,66 @@ def _placebo(frame: pd.DataFrame, seed: int) -> float | None:
     try:
         return placebo_start(frame, treated="treated", shift=shift, weights="weight", inference="randomization",
                              seed=seed, **MODEL).p_value
-    except ValueError:
+    except Exception:  # noqa: BLE001 - no placebo test is reported as such, never as a crash
         return None
 
 
-def _leave_one_out_note(frame: pd.DataFrame, headline: Headline) -> str | None:
-    """Does one municipality carry the whole effect? Said only when leaving one out changes the conclusion."""
-    if headline.n_treated < 3:
+def _leave_one_out(frame: pd.DataFrame, headline: Headline) -> Note | None:
+    """Does one municipality carry the whole effect? Noted only when leaving one out changes the conclusion."""
+    if headline.n_treated < 3 or not (headline.ci_low > 0 or headline.ci_high < 0):
         return None
-    table = leave_one_out(frame, treated="treated", weights="weight", **MODEL)
-    excludes_zero = (table.ci_low > 0) | (table.ci_high < 0)
-    if (headline.ci_low > 0 or headline.ci_high < 0) and not excludes_zero.all():
-        return (f"Het effect hangt sterk af van enkele gemeenten: zonder één van de deelnemende gemeenten ligt de "
-                f"schatting tussen {signed(table.estimate.min())} en {signed(table.estimate.max())}, en niet "
-                "elke schatting is dan nog aantoonbaar.")
-    return None
+    try:
+        table = leave_one_out(frame, treated="treated", weights="weight", **MODEL)
+    except Exception:  # noqa: BLE001 - the check is extra; without it the headline stands
+        return None
+    if ((table.ci_low > 0) | (table.ci_high < 0)).all():
+        return None
+    return Note("leave_one_out", {"low": float(table.estimate.min()), "high": float(table.estimate.max())})
 
 
-def _break_note(indicator: Indicator, frame: pd.DataFrame) -> str | None:
+def _break_note(indicator: Indicator, frame: pd.DataFrame) -> Note | None:
     treated_years = frame.loc[frame.treated == 1, "year"]
     pre_years = frame.loc[(frame.group == 1) & (frame.treated == 0), "year"]
     if treated_years.empty or pre_years.empty:
         return None
     crossing = [b for b in indicator.breaks if pre_years.min() < b <= treated_years.max()]
-    if not crossing:
-        return None
-    return (f"De definitie van deze indicator veranderde in {', '.join(map(str, crossing))}, tussen de periode voor "
-            f"en na de start. {indicator.break_note or ''} Als de wijziging overal even groot was, vangen de "
-            "periode-effecten haar op; was ze dat niet, dan kleurt ze het effect.").strip()
+    return Note("definition_break", {"years": crossing}) if crossing else None
 
 
-def _headline(frame: pd.DataFrame, staggered: bool, alpha: float, seed: int) -> tuple[Headline, pd.DataFrame, tuple[str, ...]]:
-    n_treated = int(frame.loc[frame.group == 1, "unit_id"].nunique())
-    n_control = int(frame.loc[frame.group == 0, "unit_id"].nunique())
-    post_periods = float((frame.treated == 1).sum() / max(n_treated, 1))
-    if staggered:
-        result = estimate_staggered(frame, cohort="cohort", control_group="never_treated", alpha=alpha,
-                                    seed=seed, weights="unit_weight", **MODEL)
-        simple, dynamic = result.aggregate("simple"), result.aggregate("dynamic")
-        headline = Headline(simple.estimate, simple.ci_low, simple.ci_high, simple.p_value,
-                            "Callaway & Sant'Anna (gespreide start, vergeleken met gemeenten die nooit meededen)",
-                            simple.inference_reason or "Standaardfouten uit de invloedsfunctie, geclusterd per gemeente.",
-                            n_treated, n_control, _counterfactual(frame, simple.estimate, "unit_weight"), post_periods,
-                            minimum_detectable_effect(simple))
-        return headline, dynamic.table, tuple(result.warnings) + tuple(simple.warnings)
-    result = estimate_twfe(frame, treated="treated", weights="weight", inference="auto", alpha=alpha, seed=seed,
-                           **MODEL)
-    headline = Headline(result.estimate, result.ci_low, result.ci_high, result.p_value,
-                        "Verschil-in-verschillen met vaste effecten per gemeente en per periode (two-way fixed effects)",
-                        result.inference_reason, n_treated, n_control,
-                        _counterfactual(frame, result.estimate), post_periods, minimum_detectable_effect(result))
-    events = estimate_event_study(frame, cohort="cohort", weights="weight", alpha=alpha, **MODEL)
-    return headline, events.table, tuple(result.warnings)
-
-
-def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicator) -> IndicatorEvaluation:
-    alpha = 1 - study.params.report.confidence_level
-    seed = study.params.report.seed
-    frame = indicator_frame(study, choice.id)
-    notes: list[str] = []
-    break_note = _break_note(indicator, frame)
-    if break_note:
-        notes.append(break_note)
-    if choice.steered:
-        notes.append("Het initiatief stuurt deze indicator zelf (bijvoorbeeld met een vast budget). Het verschil is "
-                     "een budgeteffect: het laat zien wat de afspraak deed, niet wat de samenwerking opleverde.")
-    staggered = frame.loc[frame.group == 1, "cohort"].nunique() > 1
+def _thin_data(frame: pd.DataFrame) -> list[Note]:
+    """Few periods before or after the start, few control units, many missing cells."""
     treated = frame[frame.group == 1]
-    if treated.empty or (treated.treated == 0).sum() == 0 or (treated.treated == 1).sum() == 0:
-        notes.append("Er zijn geen gegevens van de deelnemende gemeenten van zowel voor als na de start.")
-        return IndicatorEvaluation(choice.id, choice, indicator, frame, None, None, None, "te_weinig",
-                                   tuple(notes), staggered)
-    try:
-        headline, events, warnings = _headline(frame, staggered, alpha, seed)
-    except ValueError as failure:
-        notes.append(f"Geen schatting mogelijk: {failure}")
-        return IndicatorEvaluation(choice.id, choice, indicator, frame, None, None, None, "te_weinig",
-                                   tuple(notes), staggered)
-    notes += warnings
-    notes += check_data(frame, treated="treated", **MODEL)
-    if not staggered:
-        notes += filter(None, [_leave_one_out_note(frame, headline)])
-    placebo = _placebo(frame, seed)
-    if placebo is not None and placebo < PLACEBO_UNRELIABLE:
-        notes.append("Al voor de start liepen de deelnemende gemeenten en de vergelijkingsgemeenten duidelijk uiteen "
-                     "(placebotoets met een nep-start). Het verschil na de start is daarom niet betrouwbaar aan het "
-                     "initiatief toe te schrijven.")
-    caution = None
-    if placebo is not None and PLACEBO_UNRELIABLE <= placebo < PLACEBO_CAUTION:
-        caution = "de trends liepen voor de start niet helemaal gelijk op"
-        notes.append(f"Lees het effect met voorzichtigheid: {caution} (placebotoets met een nep-start).")
-    elif headline.n_treated == 1:
-        caution = "met één gemeente is het effect niet te scheiden van andere veranderingen in die gemeente"
-    elif placebo is None:
-        caution = "er zijn te weinig metingen voor de start om te toetsen of de trends vooraf gelijk opliepen"
-    elif any("hangt sterk af van enkele gemeenten" in n for n in notes):
-        caution = "het effect hangt sterk af van enkele gemeenten"
-    elif staggered and headline.n_treated < 10:
-        caution = "met weinig gemeenten per startgroep is de marge eerder te smal dan te breed"
-    if staggered and events is not None:
-        notes += filter(None, [_dynamic_note(events, step_name(indicator, frame))])
-    if not all(math.isfinite(v) for v in (headline.estimate, headline.ci_low, headline.ci_high)):
-        verdict = "te_weinig"
-    elif placebo is not None and placebo < PLACEBO_UNRELIABLE:
-        verdict = "onbetrouwbaar"
-    elif headline.ci_low > 0:
-        verdict = "gestegen"
-    elif headline.ci_high < 0:
-        verdict = "gedaald"
-    else:
-        verdict = "geen_verschil"
-    return IndicatorEvaluation(choice.id, choice, indicator, frame, headline, events, placebo, verdict,
-                               tuple(dict.fromkeys(notes)), staggered, caution)
+    periods = np.sort(frame.time.unique())
+    n_pre = int((periods < treated.cohort.min()).sum())
+    n_post = int((periods >= treated.cohort.max()).sum())
+    n_control = int(frame.loc[frame.group == 0, "unit_id"].nunique())
+    expected = frame.unit_id.nunique() * len(periods)
+    missing = 1 - len(frame) / expected if expected else 0.0
+    notes = []
+    if n_pre < MIN_PRE_PERIODS:
+        notes.append(Note("few_pre", {"n": n_pre, "advised": MIN_PRE_PERIODS}))
+    if n_post < MIN_POST_PERIODS:
+        notes.append(Note("few_post", {"n": n_post, "advised": MIN_POST_PERIODS}))
+    if n_control < MIN_CONTROL_UNITS:
+        notes.append(Note("few_controls", {"n": n_control, "advised": MIN_CONTROL_UNITS}))
+    if missing > MAX_MISSING_SHARE:
+        notes.append(Note("missing", {"share": float(missing)}))
+    return notes
+
+
+def _second_opinion(result) -> tuple[Interval | None, tuple[str, ...]]:
+    """The wild cluster bootstrap beside a randomisation headline, only where it is informative (the rule
+    ``inference.informative``); with fewer treated units it is withheld, and the methods say why."""
+    if result.inference != "randomization":
+        return None, ()
+    if not informative("wild_bootstrap", result.n_treated):
+        return None, ("wild_bootstrap",)
+    rows = result.to_frame()
+    rows = rows[(rows.inference == "wild_bootstrap") & rows.informative]
+    if rows.empty:
+        return None, ()
+    row = rows.iloc[0]
+    return Interval("wild_bootstrap", float(row.ci_low), float(row.ci_high), float(row.p_value)), ()
 
 
 def step_name(indicator: Indicator, frame: pd.DataFrame) -> str:
@@ -217,47 +354,180 @@ def step_name(indicator: Indicator, frame: pd.DataFrame) -> str:
     return "jaar" if all(b - a == 1 for a, b in zip(years, years[1:])) else "meting"
 
 
-STEP_PLURALS = {"jaar": "jaar", "kwartaal": "kwartalen", "meting": "metingen"}
-FIRST_STEP = {"jaar": "in het eerste jaar", "kwartaal": "in het eerste kwartaal", "meting": "bij de eerste meting"}
+def _units_per_event_time(frame: pd.DataFrame, cohort: str) -> pd.Series:
+    treated = frame[frame.group == 1]
+    return treated.assign(event_time=treated.time - treated[cohort]).groupby("event_time").unit_id.nunique()
 
 
-def _dynamic_note(events: pd.DataFrame, step: str) -> str | None:
+def _event_times(table: pd.DataFrame, frame: pd.DataFrame, step: str, reference: str, reference_time: int | None,
+                 partial_start: bool, bands: bool, cohort: str) -> EventTimes:
+    table = table[["event_time", "estimate", "ci_low", "ci_high"]].astype(float).copy()
+    table["event_time"] = table.event_time.astype(int)
+    table["n_units"] = table.event_time.map(_units_per_event_time(frame, cohort)).fillna(0).astype(int)
+    pre = table[(table.event_time < 0) & table.ci_low.notna()]
+    off_zero = tuple(int(k) for k in pre.event_time[(pre.ci_low > 0) | (pre.ci_high < 0)]) if bands else ()
+    return EventTimes(table.reset_index(drop=True), step, reference, reference_time, partial_start, bands,
+                      off_zero)
+
+
+def _headline(frame: pd.DataFrame, full: pd.DataFrame, method: str, inference: str, alpha: float, seed: int,
+              step: str) -> tuple[Headline, EventTimes]:
+    n_treated = int(frame.loc[frame.group == 1, "unit_id"].nunique())
+    n_control = int(frame.loc[frame.group == 0, "unit_id"].nunique())
+    post_periods = float((frame.treated == 1).sum() / max(n_treated, 1))
+    if method == "callaway_santanna":
+        result = estimate_staggered(frame, cohort="cohort", control_group="never_treated", alpha=alpha,
+                                    seed=seed, weights="unit_weight", inference=inference, **MODEL)
+        simple, dynamic = result.aggregate("simple"), result.aggregate("dynamic")
+        headline = Headline(float(simple.estimate), float(simple.ci_low), float(simple.ci_high),
+                            float(simple.p_value), "callaway_santanna", simple.inference, n_treated, n_control,
+                            _counterfactual(frame, simple.estimate, "unit_weight"), post_periods,
+                            detectable_effect(simple.ci_low, simple.ci_high, alpha))
+        varying = result.base_period == "varying"
+        events = _event_times(dynamic.table, frame, step, "varying" if varying else "fixed", None if varying else -1,
+                              False, dynamic.inference == headline.inference or n_treated >= AUTO_MIN_TREATED,
+                              "cohort")
+        return headline, events
+    result = estimate_twfe(frame, treated="treated", weights="weight", inference=inference, alpha=alpha, seed=seed,
+                           **MODEL)
+    second, withheld = _second_opinion(result)
+    headline = Headline(float(result.estimate), float(result.ci_low), float(result.ci_high), float(result.p_value),
+                        "twfe", result.inference, n_treated, n_control, _counterfactual(frame, result.estimate),
+                        post_periods, detectable_effect(result.ci_low, result.ci_high, alpha), second, withheld)
+    partial = bool(full.partial.any())
+    study = estimate_event_study(full if partial else frame, cohort="event_cohort" if partial else "cohort",
+                                 weights="weight", alpha=alpha, seed=seed, inference=inference,
+                                 n_draws=EVENT_TIME_DRAWS, **MODEL)
+    bands = study.inference == headline.inference or n_treated >= AUTO_MIN_TREATED
+    events = _event_times(study.table, full if partial else frame, step, "fixed", int(study.reference), partial,
+                          bands, "event_cohort" if partial else "cohort")
+    return headline, events
+
+
+def _dynamic_note(events: EventTimes) -> Note | None:
     """How the effect develops with time since joining (staggered designs tell this story best)."""
-    after = events[events.event_time >= 0].dropna(subset=["estimate"])
+    after = events.table[events.table.event_time >= 0].dropna(subset=["estimate"])
     if len(after) < 3:
         return None
     first, last = after.iloc[0], after.iloc[-1]
-    steps = int(last.event_time)
-    return (f"Het effect verandert met de duur van deelname: {FIRST_STEP[step]} na de start "
-            f"{signed(first.estimate)}, {steps} {step if steps == 1 else STEP_PLURALS[step]} later "
-            f"{signed(last.estimate)} (gemiddeld over de gemeenten die zo lang meedoen).")
+    point = ("estimate", "ci_low", "ci_high", "n_units")
+    return Note("dynamic", {"step": events.step, "steps": int(last.event_time),
+                            "first": {k: float(first[k]) for k in point}, "last": {k: float(last[k]) for k in point}})
 
 
-def evaluate_outcomes(study: Study) -> list[IndicatorEvaluation]:
-    """The outcome evaluation of every indicator in the params."""
-    return [evaluate_indicator(study, choice, indicator) for choice, indicator in study.indicators()]
+def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicator,
+                       design: Design | None = None) -> IndicatorEvaluation:
+    alpha = 1 - study.params.report.confidence_level
+    seed = study.params.report.seed
+    full = indicator_frame(study, choice.id)
+    frame = estimation_frame(full)
+    notes: list[Note] = [n for n in [_break_note(indicator, frame)] if n]
+    if choice.steered:
+        notes.append(Note("budget_effect"))
+    staggered = frame.loc[frame.group == 1, "cohort"].nunique() > 1
+    treated = frame[frame.group == 1]
+    too_little = dict(id=choice.id, choice=choice, indicator=indicator, frame=full, headline=None, events=None,
+                      placebo_p=None, verdict="te_weinig", staggered=staggered)
+    if treated.empty or (treated.treated == 0).sum() == 0 or (treated.treated == 1).sum() == 0:
+        return IndicatorEvaluation(**too_little, notes=(*notes, Note("no_pre_post")))
+    try:
+        method = _method_for(design.method if design else "auto", staggered)
+        headline, events = _headline(frame, full, method, design.inference if design else "auto", alpha, seed,
+                                     step_name(indicator, frame))
+    except Exception as failure:  # noqa: BLE001 - any failed fit is 'te weinig gegevens', with the reason in Dutch
+        return IndicatorEvaluation(**too_little,
+                                   notes=(*notes, Note("estimate_failed", {"reason": estimation_failure(failure)})))
+    notes += _thin_data(frame)
+    per_cohort = headline.method == "callaway_santanna"
+    leave_out = None if per_cohort else _leave_one_out(frame, headline)
+    placebo = _placebo(frame, seed)
+    if placebo is not None and placebo < PLACEBO_UNRELIABLE:
+        notes.append(Note("placebo_failed", {"p": placebo}))
+    cautions = []
+    if placebo is not None and PLACEBO_UNRELIABLE <= placebo < PLACEBO_CAUTION:
+        cautions.append("placebo_weak")
+    if headline.n_treated == 1:
+        cautions.append("single_unit")
+    if placebo is None:
+        cautions.append("no_pretest")
+    if leave_out is not None:
+        notes.append(leave_out)
+        cautions.append("leave_one_out")
+    if per_cohort and headline.n_treated < AUTO_MIN_TREATED:
+        cautions.append("few_per_cohort")
+    if per_cohort:
+        notes += [n for n in [_dynamic_note(events)] if n]
+    if not all(math.isfinite(v) for v in (headline.estimate, headline.ci_low, headline.ci_high)):
+        verdict = "te_weinig"
+    elif placebo is not None and placebo < PLACEBO_UNRELIABLE:
+        verdict = "onbetrouwbaar"
+    elif headline.ci_low > 0:
+        verdict = "gestegen"
+    elif headline.ci_high < 0:
+        verdict = "gedaald"
+    else:
+        verdict = "geen_verschil"
+    return IndicatorEvaluation(choice.id, choice, indicator, full, headline, events, placebo, verdict, tuple(notes),
+                               staggered, tuple(cautions))
+
+
+def evaluate_outcomes(study: Study, design: Design | None = None) -> list[IndicatorEvaluation]:
+    """The outcome evaluation of every indicator in the params (by the automatic design unless one is given)."""
+    return [evaluate_indicator(study, choice, indicator, design) for choice, indicator in study.indicators()]
+
+
+def effects_frame(evaluations: list[IndicatorEvaluation]) -> pd.DataFrame:
+    """One row per indicator: the headline numbers and codes (what the report and the overviews read)."""
+    return pd.DataFrame([e.record() for e in evaluations])
+
+
+def diagnostics_frame(evaluations: list[IndicatorEvaluation]) -> pd.DataFrame:
+    """One row per indicator: the checks behind the verdict (placebo, cautions, notes, second opinion)."""
+    rows = []
+    for e in evaluations:
+        h = e.headline
+        rows.append({"indicator": e.id, "verdict": e.verdict, "placebo_p": e.placebo_p,
+                     "cautions": ", ".join(e.cautions), "notes": ", ".join(n.code for n in e.notes),
+                     "method": h.method if h else None, "inference": h.inference if h else None,
+                     "second_opinion": h.second_opinion.inference if h and h.second_opinion else None,
+                     "withheld": ", ".join(h.withheld) if h else "",
+                     "detectable": h.detectable if h else math.nan})
+    return pd.DataFrame(rows)
+
+
+def unit_verdict(ci_low: float, ci_high: float) -> str:
+    """The verdict for one municipality's interval (its design has passed the checks of the whole)."""
+    return "gedaald" if ci_high < 0 else "gestegen" if ci_low > 0 else "geen_verschil"
 
 
 def evaluate_per_unit(study: Study, evaluations: list[IndicatorEvaluation]) -> pd.DataFrame:
     """Effect per participating municipality (each council answers for its own), by randomisation inference.
 
     One treated unit against all controls; with one treated unit the randomisation test enumerates every
-    possible assignment exactly.
+    possible assignment exactly. ``bounded`` is False where the interval has no finite bound on a side
+    (too few possible assignments to exclude any value there).
     """
     alpha = 1 - study.params.report.confidence_level
+    columns = ["unit_id", "name", "indicator", "estimate", "ci_low", "ci_high", "p_value", "verdict", "assessment",
+               "bounded"]
     rows = []
     for evaluation in evaluations:
         if evaluation.headline is None or evaluation.verdict == "onbetrouwbaar":
             continue  # a design that fails its pre-start check fails it for every municipality too
-        frame = evaluation.frame
+        frame = estimation_frame(evaluation.frame)
         for unit, part in frame[frame.group == 1].groupby("unit_id"):
             single = pd.concat([part, frame[frame.group == 0]])
             try:
                 result = estimate_twfe(single, treated="treated", weights="weight", inference="randomization",
                                        alpha=alpha, seed=study.params.report.seed, **MODEL)
-            except ValueError:
+            except Exception:  # noqa: BLE001 - a municipality without an estimate is left out of the table
                 continue
+            low, high = float(result.ci_low), float(result.ci_high)
+            verdict = unit_verdict(low, high)
             rows.append({"unit_id": unit, "name": part.name.iloc[0], "indicator": evaluation.id,
-                         "estimate": result.estimate, "ci_low": result.ci_low, "ci_high": result.ci_high,
-                         "p_value": result.p_value})
-    return pd.DataFrame(rows, columns=["unit_id", "name", "indicator", "estimate", "ci_low", "ci_high", "p_value"])
+                         "estimate": float(result.estimate), "ci_low": low, "ci_high": high,
+                         "p_value": float(result.p_value), "verdict": verdict,
+                         "assessment": assessment(verdict, evaluation.indicator.direction,
+                                                  evaluation.is_budget_effect),
+                         "bounded": math.isfinite(low) and math.isfinite(high)})
+    return pd.DataFrame(rows, columns=columns)

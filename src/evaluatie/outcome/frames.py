@@ -1,8 +1,10 @@
 """Analysis frames: one indicator of a study as the estimators read it.
 
 Per unit and period: the value, a time index, the cohort (first treated period), the treatment dummy
-and the weights. A yearly series' year in which a Q3/Q4 start ran only part of the year is left out
-for that unit (neither before nor after the start).
+and the weights. A yearly series' year in which a Q3/Q4 start ran only part of the year is marked
+``partial``: the effect estimates leave it out for that unit (neither before nor after the start), and
+the event-time figure shows it as event time 0 with a marker of its own, so that the last full year
+before the start stays the reference period.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ def indicator_frame(study: Study, indicator_id: str) -> pd.DataFrame:
     """One indicator for treated and control units, with time index, cohort and treatment dummy.
 
     ``cohort`` is the time index of the first treated period (0 for control units) and
-    ``treated`` is 1 from that period on; ``weight`` is the denominator (population).
+    ``treated`` is 1 from that period on; ``weight`` is the denominator (population); ``partial`` is 1 in
+    the partly treated start year of a unit (see the module docstring); ``event_cohort`` is the time index
+    where event time 0 lies: the partly treated year where there is one, otherwise the cohort.
     """
     indicator = study.catalogue.indicators[indicator_id]
     units = list(study.treated_starts) + study.control_units
@@ -35,10 +39,17 @@ def indicator_frame(study: Study, indicator_id: str) -> pd.DataFrame:
     frame["weight"] = frame.denominator
     frame["unit_weight"] = frame.groupby("unit_id").denominator.transform("mean")  # fixed per unit
     partial = {u: _partial_year_of(s, indicator.frequency) for u, s in study.treated_starts.items()}
-    frame = frame[~frame.unit_id.map(partial).eq(frame.period).fillna(False)]
+    frame["partial"] = frame.unit_id.map(partial).eq(frame.period).fillna(False).astype(int)
+    partial_time = frame[frame.partial == 1].groupby("unit_id").time.first()
+    frame["event_cohort"] = frame.unit_id.map(partial_time).fillna(frame.cohort).astype(int)
     names = study.units.set_index("unit_id")["name"]
     frame["name"] = frame.unit_id.map(names)
     return frame.sort_values(["unit_id", "time"]).reset_index(drop=True)
+
+
+def estimation_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame the effect estimates use: without the partly treated start years."""
+    return frame[frame.partial == 0].reset_index(drop=True)
 
 
 def _partial_year_of(start: pd.Period, frequency: str) -> str | None:

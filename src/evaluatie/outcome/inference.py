@@ -1,26 +1,40 @@
-"""Inference with few treated clusters: wild cluster bootstrap and randomisation (placebo-in-space) inference.
+"""Inference with few treated clusters: the rule for ``inference="auto"``, the wild cluster bootstrap and
+randomisation (placebo-in-space) inference, shared by every estimator.
 
-Both work on the within-transformed design (Frisch-Waugh-Lovell), so no draw refits the regression.
+The regression estimators (2x2, TWFE) resample on the within-transformed design (Frisch-Waugh-Lovell), so no
+draw refits the regression; the event study and Callaway & Sant'Anna reuse the assignment draws, the
+placebo-table summaries and the multiplier bootstrap defined here.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Literal, get_args
 
 import numpy as np
-from scipy import sparse
+from scipy import sparse, stats
 
 from evaluatie.outcome._fwl import Residualizer
-from evaluatie.outcome.results import EffectResult
+from evaluatie.outcome.results import EffectResult, InferenceRow
+
+Inference = Literal["auto", "cluster", "wild_bootstrap", "randomization"]
+INFERENCES: tuple[str, ...] = get_args(Inference)
 
 AUTO_MIN_TREATED = 10
-"""Rule for ``inference="auto"``: with fewer treated clusters than this, cluster-robust standard errors are
-too optimistic (MacKinnon & Webb 2017), so randomisation inference leads and the wild cluster bootstrap is
-shown next to it; otherwise clustered standard errors are used."""
+"""With fewer treated clusters than this, ``inference="auto"`` uses randomisation inference: cluster-robust
+standard errors (and the influence-function standard errors of Callaway & Sant'Anna, which are the same
+sandwich) are too optimistic there (MacKinnon & Webb 2017; benchmarks/sim_inference.py); from this number on
+it uses clustered standard errors with a t(G-1) reference."""
 
-MAX_EXACT_ASSIGNMENTS = 20_000
+WILD_BOOTSTRAP_MIN_TREATED = 4
+"""Below this many treated clusters the restricted wild cluster bootstrap essentially never rejects (its
+intervals are tens of times wider with one treated unit; MacKinnon & Webb 2017, 2018), so it is not shown as
+a second opinion."""
+
+MAX_EXACT_ASSIGNMENTS = 5_000
 WEBB_BELOW_CLUSTERS = 12
 
 
@@ -49,7 +63,19 @@ class InferenceProblem:
 
     @property
     def treated_clusters(self) -> int:
-        return int((np.abs(self.paths[self.cluster_label]).sum(axis=1) > 0).sum())
+        return int(self._treated.sum())
+
+    @property
+    def _treated(self) -> np.ndarray:
+        return np.abs(self.paths[self.cluster_label]).sum(axis=1) > 0
+
+    @property
+    def effective_treated(self) -> float | None:
+        """Kish's effective number of treated clusters from the weights (None without weights)."""
+        if self.weights is None:
+            return None
+        per_cluster = np.bincount(self.clusters, weights=self.weights, minlength=self.n_clusters)
+        return effective_number(per_cluster[self._treated])
 
     def group_of(self, labels: np.ndarray) -> np.ndarray:
         ever = (np.abs(self.paths) > 0).any(axis=1).astype(float)
@@ -241,13 +267,7 @@ def randomization_inference(problem: InferenceProblem, n_draws: int, seed: int, 
     """
     n = len(problem.y)
     w = np.ones(n) if problem.weights is None else problem.weights
-    total = n_assignments(problem.cluster_label)
-    exact = total <= MAX_EXACT_ASSIGNMENTS
-    if exact:
-        assignments = _enumerate_assignments(problem.cluster_label)
-    else:
-        rng = np.random.default_rng(seed)
-        assignments = (rng.permutation(problem.cluster_label) for _ in range(n_draws))
+    assignments, exact, total = assignment_draws(problem.cluster_label, n_draws, seed)
     betas, cs = [], []
     fixed = None if problem.group_in_design else Residualizer(problem.fe, problem.nuisance, problem.weights, n)
     chunk = max(1, int(1e7 // max(n, 1)))
@@ -271,70 +291,202 @@ def randomization_inference(problem: InferenceProblem, n_draws: int, seed: int, 
     resid_obs = (fixed or Residualizer(problem.fe, _full_nuisance(problem, problem.cluster_label),
                                        problem.weights, n))(problem.d)
     obs_beta = float(resid_obs @ (w * problem.y)) / float(resid_obs @ (w * resid_obs))
+    return {**sharp_null_test(obs_beta, beta_b, c_b, exact, alpha), "exact": exact, "n_assignments": total,
+            "n_draws": len(beta_b), "beta": obs_beta, "placebo_estimates": beta_b}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Assignment draws and placebo summaries shared by the event study and Callaway & Sant'Anna
+# ---------------------------------------------------------------------------------------------------------
+
+
+def assignment_draws(labels: np.ndarray, n_draws: int, seed: int) -> tuple[Iterator[np.ndarray], bool, int]:
+    """Reassignments of ``labels`` (start cohorts per unit or cluster) keeping the size of every cohort.
+
+    Every distinct assignment when there are at most ``MAX_EXACT_ASSIGNMENTS``, else ``n_draws`` random
+    permutations. Returns the draws, whether they are exhaustive, and the number of distinct assignments.
+    """
+    total = n_assignments(labels)
+    if total <= MAX_EXACT_ASSIGNMENTS:
+        return _enumerate_assignments(labels), True, total
+    rng = np.random.default_rng(seed)
+    return (rng.permutation(labels) for _ in range(n_draws)), False, total
+
+
+def sharp_null_test(obs: float, beta_b: np.ndarray, c_b: np.ndarray, exact: bool, alpha: float) -> dict:
+    """p-value of "no effect", its interval (the constant effects tau not rejected) and the null spread.
+
+    ``beta_b`` are the placebo estimates of the statistic, ``c_b`` the statistic of the observed treatment
+    under each placebo assignment (the statistic is linear in the outcome, so under the sharp null "effect
+    tau" a placebo estimate is beta_b - tau * c_b and the observed one obs - tau).
+    """
     extra = 0 if exact else 1  # random draws: count the observed assignment once (Phipson & Smyth 2010)
+    hits = np.abs(beta_b) >= abs(obs) - 1e-10 * (1 + abs(obs))
+    lo, hi = _ri_interval(beta_b, c_b, obs, extra, alpha)
+    return {"p_value": float((hits.sum() + extra) / (len(beta_b) + extra)), "ci_low": lo, "ci_high": hi,
+            "se": float(np.std(beta_b - obs * c_b))}
 
-    def p_value(tau: float) -> float:
-        hits = np.abs(beta_b - tau * c_b) >= abs(obs_beta - tau) - 1e-10 * (1 + abs(obs_beta))
-        return float((hits.sum() + extra) / (len(beta_b) + extra))
 
-    spread = float(np.std(beta_b))
-    lo, hi = _ri_interval(beta_b, c_b, obs_beta, extra, alpha)
-    return {
-        "p_value": p_value(0.0), "ci_low": lo, "ci_high": hi, "se": spread, "exact": exact,
-        "n_assignments": total, "n_draws": len(beta_b), "beta": obs_beta,
-        "placebo_estimates": beta_b,
-    }
+def placebo_table(estimates: np.ndarray, errors: np.ndarray, exact: bool, alpha: float) -> dict:
+    """Per row: spread, interval, p-value and a simultaneous band from placebo estimation errors.
+
+    ``errors`` (draws x rows) are the placebo estimates on the outcome with every estimated effect taken
+    out of the treated units, i.e. draws of the estimation error under the design's own assignment
+    mechanism. Row k's interval is estimate_k -/+ the (1 - alpha) quantile of |error_k|; the band uses the
+    quantile of the largest standardised |error| over the rows.
+    """
+    extra = 0 if exact else 1
+    spread = errors.std(axis=0)
+    absolute = np.abs(errors)
+    quant = np.quantile(absolute, 1 - alpha, axis=0, method="higher")
+    hits = (absolute >= np.abs(estimates)[None, :] - 1e-12).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = np.where(spread > 0, absolute / spread, 0.0).max(axis=1)
+    crit = float(np.quantile(scaled, 1 - alpha, method="higher")) if len(scaled) else float("nan")
+    return {"se": spread, "ci_low": estimates - quant, "ci_high": estimates + quant,
+            "p_value": (hits + extra) / (len(errors) + extra), "crit": crit}
+
+
+def multiplier_bootstrap(psi: np.ndarray, estimates: np.ndarray, n_draws: int, seed: int, alpha: float) -> dict:
+    """Multiplier bootstrap of influence functions by cluster, as R did's ``bstrap=TRUE`` (Mammen weights).
+
+    ``psi`` is clusters x rows, scaled so that the analytic variance is the column sum of squares. The
+    standard error is the interquartile range of the draws over that of the normal; the band's critical
+    value is the (1 - alpha) quantile of the largest |draw| / se over the rows (the sup-t band).
+    """
+    rng = np.random.default_rng(seed)
+    golden = np.sqrt(5)
+    low, high = (1 - golden) / 2, (1 + golden) / 2
+    v = np.where(rng.random((n_draws, psi.shape[0])) < (golden + 1) / (2 * golden), low, high)
+    draws = v @ psi
+    q75, q25 = np.quantile(draws, [0.75, 0.25], axis=0)
+    se = (q75 - q25) / (stats.norm.ppf(0.75) - stats.norm.ppf(0.25))
+    crit_n = stats.norm.ppf(1 - alpha / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = np.where(se > 0, np.abs(draws) / se, 0.0).max(axis=1)
+        p = 2 * stats.norm.sf(np.abs(estimates / se))
+    return {"se": se, "ci_low": estimates - crit_n * se, "ci_high": estimates + crit_n * se, "p_value": p,
+            "crit": float(np.quantile(scaled, 1 - alpha))}
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Choosing and labelling the inference of a result
+# The rule for "auto", written once, and the Dutch reasons that go with each choice
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _ri_result(base: EffectResult, ri: dict, reason: str) -> EffectResult:
-    how = (f"exact: alle {ri['n_assignments']} mogelijke toewijzingen" if ri["exact"]
-           else f"{ri['n_draws']} willekeurige toewijzingen")
-    warnings = list(base.warnings)
-    if ri["n_assignments"] < 20:
-        warnings.append(
-            f"Er zijn maar {ri['n_assignments']} mogelijke toewijzingen van de aanpak aan eenheden: "
-            "de randomisatietoets kan dan nooit significant zijn op 5%."
-        )
-    return replace(base, se=ri["se"], ci_low=ri["ci_low"], ci_high=ri["ci_high"], p_value=ri["p_value"],
-                   inference="randomization", inference_reason=f"{reason} Randomisatie-inferentie ({how}); "
-                   "de standaardfout is de spreiding van de placebo-schattingen.", warnings=tuple(warnings))
+def validate_inference(inference: str, allowed: tuple[str, ...] = INFERENCES) -> str:
+    """Refuse an unknown inference name with the list of valid ones (Dutch, for the evaluator)."""
+    if inference not in allowed:
+        raise ValueError(f"Onbekende inferentie '{inference}'; kies uit {', '.join(repr(a) for a in allowed)}.")
+    return inference
+
+
+@dataclass(frozen=True)
+class InferenceChoice:
+    """Which inference leads, why (code and Dutch reason), and which others to compute beside it."""
+
+    lead: str
+    code: str
+    reason: str
+    beside: tuple[str, ...] = ()
+
+
+def informative(method: str, n_treated: int) -> bool:
+    """Whether ``method`` says something useful with this many treated clusters (shown beside the headline)."""
+    if method in ("cluster", "ols", "robust"):
+        return n_treated >= AUTO_MIN_TREATED
+    if method == "wild_bootstrap":
+        return n_treated >= WILD_BOOTSTRAP_MIN_TREATED
+    return True
+
+
+def effective_number(cluster_weights: np.ndarray) -> float:
+    """Kish's effective number of clusters, (sum w)^2 / sum w^2: unequal (population) weights make a few
+    large clusters dominate, and clustered standard errors then behave as with that many clusters."""
+    w = np.asarray(cluster_weights, float)
+    return float(w.sum() ** 2 / (w**2).sum()) if len(w) else 0.0
+
+
+def choose_inference(inference: str, n_treated: int, second_opinion: str | None = "wild_bootstrap",
+                     effective_treated: float | None = None) -> InferenceChoice:
+    """The rule for ``inference="auto"`` (once, for every estimator): fewer than ``AUTO_MIN_TREATED`` treated
+    clusters -> randomisation inference, otherwise clustered standard errors. With weights the count is the
+    effective number of treated clusters (``effective_number`` of their weights) when that is smaller. With
+    few treated clusters the
+    estimator's ``second_opinion`` (the restricted wild cluster bootstrap of the regressions) is computed
+    beside it from ``WILD_BOOTSTRAP_MIN_TREATED`` treated clusters on; estimators whose bootstrap is only a
+    resampled version of the clustered standard errors pass ``None``. A named inference is used as is.
+    """
+    validate_inference(inference)
+    if inference != "auto":
+        return InferenceChoice(inference, "requested", "Gevraagd.")
+    weighted = effective_treated is not None and effective_treated < min(n_treated, AUTO_MIN_TREATED) <= n_treated
+    if n_treated >= AUTO_MIN_TREATED and not weighted:
+        return InferenceChoice("cluster", "auto_enough_treated",
+                               f"Automatisch gekozen: {n_treated} behandelde clusters (minstens {AUTO_MIN_TREATED}), "
+                               "dus geclusterde standaardfouten zijn betrouwbaar genoeg.")
+    if weighted:
+        reason = (f"Automatisch gekozen: {n_treated} behandelde clusters, maar door de ongelijke gewichten "
+                  f"effectief {effective_treated:.1f} (minder dan {AUTO_MIN_TREATED}); geclusterde "
+                  "standaardfouten zijn dan te optimistisch.")
+    else:
+        reason = (f"Automatisch gekozen: slechts {n_treated} behandelde clusters (minder dan {AUTO_MIN_TREATED}); "
+                  "geclusterde standaardfouten zijn dan te optimistisch.")
+    if second_opinion and informative(second_opinion, n_treated):
+        return InferenceChoice("randomization", "auto_few_treated", reason, (second_opinion,))
+    if second_opinion:
+        reason += (" De wild cluster bootstrap staat er niet naast: met minder dan "
+                   f"{WILD_BOOTSTRAP_MIN_TREATED} behandelde clusters verwerpt die vrijwel nooit.")
+    return InferenceChoice("randomization", "auto_few_treated", reason)
+
+
+def randomization_reason(exact: bool, n_assignments_total: int, n_draws: int, what: str) -> str:
+    how = (f"exact: alle {n_assignments_total} mogelijke toewijzingen" if exact
+           else f"{n_draws} willekeurige toewijzingen")
+    return f"Randomisatie-inferentie ({how}; {what}); de standaardfout is de spreiding van de placebo-schattingen."
+
+
+def few_assignments_warning(n_assignments_total: int, alpha: float) -> list[str]:
+    if n_assignments_total * alpha >= 1:
+        return []
+    return [f"Er zijn maar {n_assignments_total} mogelijke toewijzingen van de aanpak aan eenheden: "
+            f"de randomisatietoets kan dan nooit significant zijn op {alpha:.0%}."]
 
 
 def run_inference(base: EffectResult, problem: InferenceProblem, inference: str, n_draws: int,
                   seed: int) -> EffectResult:
-    """Replace the analytic inference of ``base`` by the requested resampling inference."""
+    """Replace the analytic inference of ``base`` (2x2, TWFE) by the inference the rule or the caller chose."""
     if n_draws < 99:
         raise ValueError(f"n_draws={n_draws} is te weinig; gebruik minstens 99 (standaard 999).")
+    n_tr = problem.treated_clusters
+    choice = choose_inference(inference, n_tr, effective_treated=problem.effective_treated)
     alpha = base.alpha
-    analytic_row = (base.inference, base.se, base.ci_low, base.ci_high, base.p_value)
-    if inference == "wild_bootstrap":
-        wb = wild_cluster_bootstrap(problem, n_draws, seed, alpha)
-        return replace(base, ci_low=wb["ci_low"], ci_high=wb["ci_high"], p_value=wb["p_value"],
-                       inference="wild_bootstrap",
-                       inference_reason=f"Wild cluster bootstrap ({wb['weights']}-gewichten, {n_draws} trekkingen, "
-                       "nulhypothese opgelegd); het interval is de omkering van de bootstraptoets. De standaardfout "
-                       "is de geclusterde.",
-                       other_inference=(analytic_row,))
-    if inference == "randomization":
-        ri = randomization_inference(problem, n_draws, seed, alpha)
-        return replace(_ri_result(base, ri, "Gevraagd."), other_inference=(analytic_row,))
-    if inference == "auto":
-        n_tr = problem.treated_clusters
-        if n_tr >= AUTO_MIN_TREATED:
-            return replace(base, inference_reason=f"Automatisch gekozen: {n_tr} behandelde clusters (minstens "
-                           f"{AUTO_MIN_TREATED}), dus geclusterde standaardfouten zijn betrouwbaar genoeg.")
-        ri = randomization_inference(problem, n_draws, seed, alpha)
-        wb = wild_cluster_bootstrap(problem, n_draws, seed, alpha)
-        reason = (f"Automatisch gekozen: slechts {n_tr} behandelde clusters (minder dan {AUTO_MIN_TREATED}); "
-                  "geclusterde standaardfouten zijn dan te optimistisch.")
-        out = _ri_result(base, ri, reason)
-        wb_row = ("wild_bootstrap", base.se, wb["ci_low"], wb["ci_high"], wb["p_value"])
-        return replace(out, other_inference=(wb_row, analytic_row))
-    raise ValueError(
-        f"Onbekende inferentie '{inference}'; kies uit 'cluster', 'wild_bootstrap', 'randomization' of 'auto'."
-    )
+    rows: dict[str, InferenceRow] = {"cluster": InferenceRow(base.inference, base.se, base.ci_low, base.ci_high,
+                                                             base.p_value, informative(base.inference, n_tr),
+                                                             base.inference_reason)}
+    details: dict = {}
+    warnings = list(base.warnings)
+    for method in (choice.lead, *choice.beside):
+        if method == "wild_bootstrap":
+            wb = wild_cluster_bootstrap(problem, n_draws, seed, alpha)
+            rows[method] = InferenceRow(
+                method, base.se, wb["ci_low"], wb["ci_high"], wb["p_value"], informative(method, n_tr),
+                f"Wild cluster bootstrap ({wb['weights']}-gewichten, {n_draws} trekkingen, nulhypothese opgelegd); "
+                "het interval is de omkering van de bootstraptoets. De standaardfout is de geclusterde.")
+            if method == choice.lead:
+                details = {"n_draws": n_draws, "bootstrap_weights": wb["weights"]}
+        elif method == "randomization":
+            ri = randomization_inference(problem, n_draws, seed, alpha)
+            rows[method] = InferenceRow(method, ri["se"], ri["ci_low"], ri["ci_high"], ri["p_value"], True,
+                                        randomization_reason(ri["exact"], ri["n_assignments"], ri["n_draws"],
+                                                             "de behandelpaden herschikt over de clusters"))
+            warnings += few_assignments_warning(ri["n_assignments"], alpha)
+            if method == choice.lead:
+                details = {"n_draws": ri["n_draws"], "exact": ri["exact"], "n_assignments": ri["n_assignments"]}
+    lead = rows.pop(choice.lead)
+    others = [rows.pop(m) for m in choice.beside] + list(rows.values())
+    reason = lead.reason if choice.code == "requested" else f"{choice.reason} {lead.reason}"
+    return replace(base, se=lead.se, ci_low=lead.ci_low, ci_high=lead.ci_high, p_value=lead.p_value,
+                   inference=choice.lead, inference_code=choice.code, inference_reason=reason,
+                   warnings=tuple(warnings), other_inference=tuple(others),
+                   inference_details=tuple(details.items()))

@@ -12,8 +12,14 @@ from linearmodels.panel import PanelOLS
 from evaluatie.outcome import _panel
 from evaluatie.outcome._fwl import Residualizer
 from evaluatie.outcome.bacon import bacon_decomposition
-from evaluatie.outcome.inference import InferenceProblem, run_inference
-from evaluatie.outcome.results import EffectResult, normal_or_t_interval
+from evaluatie.outcome.inference import (
+    AUTO_MIN_TREATED,
+    Inference,
+    InferenceProblem,
+    run_inference,
+    validate_inference,
+)
+from evaluatie.outcome.results import Call, EffectResult, normal_or_t_interval
 
 
 @dataclass(frozen=True)
@@ -40,8 +46,14 @@ def prepare_panel(
     covariates: Sequence[str] | None,
     weights: str | None,
     cluster: str | None = None,
+    anticipation: int = 0,
 ) -> PanelDesign:
-    """Validate columns and rows once, so every inference method sees the same sample."""
+    """Validate columns and rows once, so every inference method sees the same sample.
+
+    ``anticipation`` periods before each unit's first treated period count as treated (with the intensity of
+    that first period): the start moved earlier, for effects that begin before the official start.
+    """
+    check_anticipation(anticipation)
     _panel.require_columns(
         df, {outcome: "uitkomstmaat", unit: "eenheid", time: "periode", treated: "behandeld (0/1 of intensiteit)"}
     )
@@ -78,6 +90,8 @@ def prepare_panel(
                              "elke eenheid moet binnen één cluster vallen.")
     for c in covs:
         out[c] = data[c].to_numpy(dtype=float)
+    if anticipation:
+        out["d"] = _start_earlier(out, n_units, anticipation)
     on = out["d"].to_numpy() != 0
     treated_units = np.flatnonzero(np.bincount(u_codes[on], minlength=n_units) > 0)
     if len(treated_units) == 0:
@@ -111,6 +125,24 @@ def prepare_panel(
         treated_clusters=len(np.unique(out["_c"].to_numpy()[on])),
         warnings=tuple(warnings),
     )
+
+
+def check_anticipation(anticipation: int) -> None:
+    if int(anticipation) != anticipation or anticipation < 0:
+        raise ValueError(f"anticipation moet een geheel getal >= 0 zijn, niet {anticipation!r}.")
+
+
+def _start_earlier(out: pd.DataFrame, n_units: int, periods: int) -> np.ndarray:
+    """Treatment with each unit's start moved ``periods`` earlier, at the intensity of its first treated period."""
+    d, u, t = out["d"].to_numpy(), out["_u"].to_numpy(), out["_t"].to_numpy()
+    on = d != 0
+    first = np.full(n_units, np.iinfo(np.int64).max)
+    np.minimum.at(first, u[on], t[on])
+    level = np.zeros(n_units)
+    at_first = on & (t == first[u])
+    level[u[at_first]] = d[at_first]
+    early = (first[u] < np.iinfo(np.int64).max) & (t < first[u]) & (t >= first[u] - periods)
+    return np.where(early, level[u], d)
 
 
 def _fit_within(design: PanelDesign, weighted: bool):
@@ -159,11 +191,12 @@ def estimate_twfe(
     treated: str,
     covariates: Sequence[str] | None = None,
     weights: str | None = None,
-    inference: str = "cluster",
+    inference: Inference = "cluster",
     n_draws: int = 999,
     seed: int = 0,
     alpha: float = 0.05,
     cluster: str | None = None,
+    anticipation: int = 0,
 ) -> EffectResult:
     """TWFE DiD: y_it = a_i + l_t + b d_it (+ covariates), b is the effect.
 
@@ -173,15 +206,13 @@ def estimate_twfe(
     "cluster"; "wild_bootstrap" (restricted wild cluster bootstrap, Webb weights below 12 clusters);
     "randomization" (treatment paths reassigned among all units, exact when there are at most 20,000
     assignments, else ``n_draws``); "auto" (fewer than ``inference.AUTO_MIN_TREATED`` treated units:
-    randomisation inference with the wild bootstrap beside it, else clustered). ``seed`` fixes the draws.
-    ``cluster`` (e.g. the municipality of a district) clusters, resamples and reassigns treatment at that
-    level instead of the unit; units must be nested in clusters.
+    randomisation inference, else clustered; the rule is ``inference.choose_inference``). ``seed`` fixes the
+    draws. ``cluster`` (e.g. the municipality of a district) clusters, resamples and reassigns treatment at
+    that level instead of the unit; units must be nested in clusters. ``anticipation`` moves every start
+    that many periods earlier.
     """
-    if inference not in ("cluster", "wild_bootstrap", "randomization", "auto"):
-        raise ValueError(
-            f"Onbekende inferentie '{inference}'; kies uit 'cluster', 'wild_bootstrap', 'randomization' of 'auto'."
-        )
-    design = prepare_panel(df, outcome, unit, time, treated, covariates, weights, cluster)
+    validate_inference(inference)
+    design = prepare_panel(df, outcome, unit, time, treated, covariates, weights, cluster, anticipation)
     params, cov, n_obs, regressors, absorbed = _fit_within(design, weights is not None)
     est = float(params[0])
     g = design.n_clusters
@@ -199,27 +230,19 @@ def estimate_twfe(
     if len(np.unique(design.starts)) > 1:
         warnings.append(staggered_warning(design))
     treated_clusters = design.treated_clusters
-    if treated_clusters < 10 and inference == "cluster":
+    if treated_clusters < AUTO_MIN_TREATED and inference == "cluster":
         warnings.append(
             f"Slechts {treated_clusters} behandelde {'clusters' if cluster else 'eenheden'}: geclusterde "
             "standaardfouten zijn dan vaak te klein. "
             "Kijk ook naar de randomisatie-inferentie of de wild cluster bootstrap."
         )
+    call = Call("estimate_twfe", outcome, unit, time, treated, weights, tuple(design.covariates), cluster,
+                None, inference, None if inference == "cluster" else n_draws, seed, alpha, anticipation)
     base = EffectResult(
-        estimate=est,
-        se=se,
-        ci_low=lo,
-        ci_high=hi,
-        p_value=p,
-        n_units=design.n_units,
-        n_treated=n_treated,
-        n_obs=n_obs,
-        method="twfe",
-        inference="cluster",
+        estimate=est, se=se, ci_low=lo, ci_high=hi, p_value=p, n_units=design.n_units, n_treated=n_treated,
+        n_obs=n_obs, method="twfe", inference="cluster",
         inference_reason=f"Standaardfouten geclusterd per {'cluster ' + repr(cluster) if cluster else 'eenheid'}.",
-        warnings=tuple(warnings),
-        outcome=outcome,
-        alpha=alpha,
+        warnings=tuple(warnings), outcome=outcome, alpha=alpha, call=call,
     )
     if inference == "cluster":
         return base

@@ -8,11 +8,14 @@ without a traceback.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
+import os
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date as Date
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -24,6 +27,8 @@ from evaluatie.periods import parse_period
 
 CATALOGUE_FILE = "indicators.yaml"
 SCHEMA_FILE = "initiative.schema.json"
+PARAMS_SUFFIXES = (".yaml", ".yml")
+MAX_PARAMS_BYTES = 1_000_000  # a params file is a page of settings; anything larger is a mistake or an attack
 
 Law = Literal["Zvw", "Wlz", "Wmo", "Jeugdwet", "Participatiewet", "overig"]
 Domain = Literal["kwaliteit", "gezondheid", "kosten", "professionals", "gelijkheid"]
@@ -147,6 +152,8 @@ class Financing(Strict):
 
 
 class DataSources(Strict):
+    folders: list[str] = Field([], description="folders outside the project from which data may be read "
+                                               "(absolute paths); every other path must lie inside the project")
     units: str | None = Field(None, description="units table (CSV), relative to the project folder")
     panel: str | None = Field(None, description="panel (CSV: unit_id, period, indicator, value, denominator)")
     sources: Sources | None = Field(None, description="downloaded files, read directly (docs/real-data.md)")
@@ -174,6 +181,8 @@ class ProcessSources(Strict):
 class ReportOptions(Strict):
     confidence_level: float = Field(0.95, gt=0.5, lt=1)
     seed: int = 20240101
+    date: Date | None = Field(None, description="date on the report (YYYY-MM-DD); empty: the date the data "
+                                                "were last changed, so the same inputs give the same report")
 
 
 class Initiative(Strict):
@@ -205,14 +214,61 @@ class Initiative(Strict):
 
 @dataclass(frozen=True)
 class LoadedInitiative:
-    """A validated initiative with where it came from, so relative data paths resolve."""
+    """A validated initiative with where it came from, so relative data paths resolve.
+
+    ``overrides`` are the what-if settings of this run (dotted key: value), applied over the file.
+    """
 
     params: Initiative
     path: Path
     project_dir: Path
+    overrides: dict[str, Any] = field(default_factory=dict)
 
     def resolve(self, relative: str) -> Path:
-        return (self.project_dir / relative).resolve()
+        """The file a params path names; a path outside the allowed folders is refused, never opened."""
+        path = inside_allowed(relative, self.project_dir, self.params.data.folders)
+        if path is None:
+            raise ParamsError([f"{display_path(self.path, self.project_dir)}: {relative}: {OUTSIDE}"])
+        return path.resolve()
+
+
+OUTSIDE = ("lies outside the project folder; expected a path relative to the project folder, or inside "
+           "a folder listed under data.folders")
+
+
+def inside_allowed(relative: str, project_dir: Path, folders: list[str]) -> Path | None:
+    """``relative`` joined to the project folder, when it stays inside it or inside one of ``folders``.
+
+    The test is on the written path ('..' resolved as text): a link that someone placed inside the
+    project folder is trusted like the folder itself.
+    """
+    joined = Path(os.path.normpath(project_dir / relative))
+    roots = [Path(os.path.normpath(project_dir))] + [Path(os.path.normpath(project_dir / f)) for f in folders]
+    return joined if any(joined == root or root in joined.parents for root in roots) else None
+
+
+def data_paths(params: Initiative) -> list[tuple[str, str]]:
+    """Every file path in the params, with its key path (for the check that they stay inside)."""
+    data, found = params.data, []
+    found += [(f"data.{key}", getattr(data, key)) for key in ("units", "panel") if getattr(data, key)]
+    if data.sources is not None:
+        found += [(f"data.sources.{key}", getattr(data.sources, key))
+                  for key in ("municipalities", "mergers") if getattr(data.sources, key)]
+        for i, source in enumerate(data.sources.files):
+            found += [(f"data.sources.files[{i}]", path) for path in source.files()]
+    if params.process is not None:
+        found += [(f"process.{key}", getattr(params.process, key))
+                  for key in ("responses", "interviews") if getattr(params.process, key)]
+        found += [(f"process.instruments[{i}]", path) for i, path in enumerate(params.process.instruments)
+                  if path.endswith(PARAMS_SUFFIXES)]
+        if params.process.codebook.endswith(PARAMS_SUFFIXES):
+            found.append(("process.codebook", params.process.codebook))
+    return found
+
+
+def _outside_paths(params: Initiative, project_dir: Path, display: str) -> list[str]:
+    return [f"{display}: {key}: '{path}' {OUTSIDE}" for key, path in data_paths(params)
+            if inside_allowed(path, project_dir, params.data.folders) is None]
 
 
 # --- loading and messages -------------------------------------------------------------------
@@ -240,6 +296,10 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 def read_yaml(path: Path, display: str) -> Any:
     if not path.is_file():
         raise ParamsError([f"{display}: file not found"])
+    size = path.stat().st_size
+    if size > MAX_PARAMS_BYTES:
+        raise ParamsError([f"{display}: file is {size:,} bytes; a params file may be at most "
+                           f"{MAX_PARAMS_BYTES:,} bytes (data belong in the data files it names)"])
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except UnicodeDecodeError:
@@ -366,20 +426,77 @@ def load_catalogue(project_dir: Path) -> Catalogue:
     return _validate(Catalogue, read_yaml(path, display_path(path, project_dir)), display_path(path, project_dir))
 
 
-def load_initiative(path: str | Path) -> LoadedInitiative:
-    """Read and validate one params file (structure only; see :func:`evaluatie.check` for data)."""
+def parse_overrides(pairs: list[str] | dict[str, Any]) -> dict[str, Any]:
+    """``KEY=VALUE`` what-if settings as a mapping; the value is read as YAML (``[a, b]``, ``0.9``, ``true``)."""
+    if isinstance(pairs, dict):
+        return dict(pairs)
+    parsed: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParamsError([f"-p {pair}: expected KEY=VALUE with a dotted key, e.g. -p report.seed=7"])
+        try:
+            parsed[key.strip()] = yaml.safe_load(value) if value.strip() else None
+        except yaml.YAMLError:
+            raise ParamsError([f"-p {pair}: the value is not valid YAML; quote text, write lists as [a, b]"]) from None
+    return parsed
+
+
+def apply_overrides(raw: Any, overrides: dict[str, Any], display: str) -> Any:
+    """The params mapping with each dotted key set (a number in the key indexes a list: treatment.units.0.start)."""
+    if not overrides or not isinstance(raw, dict):
+        return raw
+    result = copy.deepcopy(raw)
+    for key, value in overrides.items():
+        parts = key.split(".")
+        target: Any = result
+        for depth, part in enumerate(parts[:-1]):
+            step = int(part) if isinstance(target, list) and part.isdigit() else part
+            if isinstance(target, list):
+                if not isinstance(step, int) or step >= len(target):
+                    raise ParamsError([f"{display}: -p {key}: '{'.'.join(parts[:depth])}' is a list of "
+                                       f"{len(target)}; expected an index from 0 to {len(target) - 1}"])
+            elif isinstance(target, dict):
+                if not isinstance(target.get(step), (dict, list)):
+                    target[step] = {}
+            else:
+                raise ParamsError([f"{display}: -p {key}: '{'.'.join(parts[:depth])}' holds a value, not keys"])
+            target = target[step]
+        last = parts[-1]
+        if isinstance(target, list):
+            if not last.isdigit() or int(last) >= len(target):
+                raise ParamsError([f"{display}: -p {key}: expected an index from 0 to {len(target) - 1}"])
+            target[int(last)] = value
+        else:
+            target[last] = value
+    return result
+
+
+def load_initiative(path: str | Path, overrides: list[str] | dict[str, Any] | None = None) -> LoadedInitiative:
+    """Read and validate one params file (structure only; :func:`evaluatie.data.study.load_study` checks data).
+
+    ``overrides`` (``["report.seed=7"]`` or ``{"report.seed": 7}``) change settings for this run only;
+    the result is validated exactly like a file.
+    """
     path = Path(path)
     project_dir = find_project_dir(path)
     display = display_path(path, project_dir)
-    params = _validate(Initiative, read_yaml(path, display), display)
-    problems = []
+    if path.suffix not in PARAMS_SUFFIXES:
+        raise ParamsError([f"{display}: not a params file; expected a name ending in .yaml or .yml"])
+    twin = path.with_suffix(".yml" if path.suffix == ".yaml" else ".yaml")
+    if twin.is_file():
+        raise ParamsError([f"{display}: {twin.name} describes the same initiative; keep one of the two files"])
+    chosen = parse_overrides(overrides or [])
+    raw = apply_overrides(read_yaml(path, display), chosen, display)
+    params = _validate(Initiative, raw, display + (" (with -p overrides)" if chosen else ""))
+    problems = _outside_paths(params, project_dir, display)
     if params.id != path.stem:
         problems.append(f"{display}: id: '{params.id}' differs from the file name; expected '{path.stem}'")
     if params.region != path.parent.name:
         problems.append(f"{display}: region: '{params.region}' differs from the folder; expected '{path.parent.name}'")
     if problems:
         raise ParamsError(problems)
-    return LoadedInitiative(params=params, path=path.resolve(), project_dir=project_dir.resolve())
+    return LoadedInitiative(params=params, path=path.resolve(), project_dir=project_dir.resolve(), overrides=chosen)
 
 
 def initiative_files(paths: list[Path]) -> list[Path]:
@@ -387,7 +504,8 @@ def initiative_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += [p for p in sorted(path.rglob("*.yaml")) if p.name != CATALOGUE_FILE]
+            found += sorted(p for p in path.rglob("*") if p.suffix in PARAMS_SUFFIXES and p.is_file()
+                            and p.name != CATALOGUE_FILE)
         else:
             found.append(path)
     return found

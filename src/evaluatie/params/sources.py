@@ -22,7 +22,7 @@ class TextFormat(_Strict):
     """How a text file is written; the defaults differ per source type."""
 
     sep: Literal[",", ";", "\t", "|"] | None = Field(None, description="separator; empty: detect from the header")
-    encoding: str = "utf-8"
+    encoding: str | None = Field(None, description="empty: UTF-8 when the file is valid UTF-8, else cp1252 (latin-1)")
     decimal: Literal[".", ","] = "."
     thousands: Literal[".", ",", " ", "'"] | None = None
 
@@ -35,26 +35,35 @@ class MeasureSpec(_Strict):
     denominator: str | None = None
     per: float = Field(1.0, gt=0)
     count: str | None = Field(None, description="persons behind the cell, for suppression")
+    total: bool = Field(False, description="the value is a total (inhabitants, euros): merged municipalities add it up")
 
     @model_validator(mode="after")
     def _one_source(self) -> MeasureSpec:
         if (self.value is None) == (self.numerator is None):
             raise ValueError("give exactly one of 'value' or 'numerator'")
+        if self.total and self.value is None:
+            raise ValueError("'total' goes with 'value' (a numerator over a denominator is a rate)")
         if self.numerator is not None and self.denominator is None:
             raise ValueError("a 'numerator' needs a 'denominator' column")
         return self
 
 
+LEVELS = ("gemeente", "wijk", "buurt", "provincie", "corop", "landsdeel", "land")
+
+
 class CbsSource(_Strict):
     type: Literal["cbs_statline"]
-    path: str = Field(description="StatLine CSV download or JSON saved from cbsodata.get_data")
+    path: str = Field(description="StatLine CSV (open data or website export) or JSON saved from cbsodata.get_data")
     indicators: dict[str, str | MeasureSpec] = Field(min_length=1, description="catalogue id: StatLine column")
     region_column: str | None = None
     period_column: str | None = None
-    levels: list[Literal["gemeente", "wijk", "buurt", "provincie"]] = ["gemeente"]
+    level: str = Field("gemeente", pattern=r"^(gemeente|wijk|buurt|provincie|corop|landsdeel|land|[A-Z]{2})$",
+                       description="the regions kept: " + ", ".join(LEVELS) + ", or the two letters of a region code")
+    where: dict[str, str] = Field({}, description="a further dimension: the value to keep, e.g. {SoortMisdrijf: ...}")
     frequency: Literal["jaar", "kwartaal"] | None = None
     months: Literal["sum", "mean"] | None = None
     aliases: dict[str, str] = Field({}, description="region title: municipality code, where no rule matches")
+    allow_negative: list[str] = Field([], description="indicators that may be below zero (a migration balance)")
     format: TextFormat = TextFormat()
 
     def files(self) -> list[str]:
@@ -64,7 +73,9 @@ class CbsSource(_Strict):
 class VektisSource(_Strict):
     type: Literal["vektis"]
     paths: list[str] = Field(min_length=1, description="one file per year; a pattern such as data/vektis/*.csv")
-    indicators: dict[str, list[str]] | None = Field(None, description="catalogue id: KOSTEN_ columns to add up")
+    indicators: dict[str, list[str]] | None = Field(
+        None, description="catalogue id: KOSTEN_ columns to add up; empty: those of the initiative's indicators "
+                          "that Vektis gives (zvw_kosten_totaal, zvw_kosten_msz, zvw_kosten_wijkverpleging)")
     aliases: dict[str, str] = Field({}, description="Vektis name: municipality code, where no rule matches")
     min_count: int = Field(DEFAULT_THRESHOLD, ge=1, description="suppress municipalities with fewer insured")
     format: TextFormat = TextFormat()
@@ -141,15 +152,13 @@ SOURCE_TYPES: dict[str, type[BaseModel]] = {
 class Sources(_Strict):
     """The params under ``data.sources``."""
 
-    municipalities: str = Field(description="reference table (code, name, year, region, region_name)")
-    mergers: str | None = Field(None, description="mergers table (old_code, new_code, year)")
-    boundary_year: int | None = Field(None, description="map all data to the municipalities of this year")
+    municipalities: str | None = Field(
+        None, description="reference table (code, name, year or a CBS list of municipalities; region, region_name "
+                          "for own regions); empty: the municipalities of 2010-2025 shipped with the package")
+    mergers: str | None = Field(
+        None, description="mergers table (old_code, new_code, year); empty: the shipped mergers of 2010-2025")
+    boundary_year: int | None = Field(
+        None, description="map all data to the municipalities of this year; empty: the latest boundaries in the data")
     population: str | None = Field(
         None, description="indicator whose denominator is the unit's population (default: the first with one)")
     files: list[Source] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _mergers_need_a_year(self) -> Sources:
-        if (self.mergers is None) != (self.boundary_year is None):
-            raise ValueError("'mergers' and 'boundary_year' go together")
-        return self

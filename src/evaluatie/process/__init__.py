@@ -24,9 +24,9 @@ lose their values and have ``suppressed=True``):
 - ``code_counts``: code x perspective x wave (with 'alle' margins): segments, documents, n_group
 - ``quotes``: selected, anonymised quotes with code, kind and perspective label
 - ``warnings``: Dutch sentences for the report; ``sources``: file name -> sha256
-- ``figures()``: name -> matplotlib Figure (radar_<id>, heatmap_<id>, likert_<id>, fase, codes)
-- ``table(name)``: a table with Dutch headers and 'n < 5' ('afgeschermd' for groups hidden only to
-  protect a smaller one); plain-language sentences are made in ``evaluatie.report.process_text``
+
+Figures, display tables with Dutch headers and plain-language sentences are made in ``evaluatie.report``;
+``evaluate_study_process(study)`` runs the evaluation with the settings of a study's params.
 """
 
 from evaluatie.process.anonymise import anonymise
@@ -34,8 +34,8 @@ from evaluatie.process.consensus import Consensus, consensus
 from evaluatie.process.evaluation import (
     DEFAULT_INSTRUMENTS,
     ProcessEvaluation,
-    display_table,
     evaluate_process,
+    evaluate_study_process,
 )
 from evaluatie.process.instrument import (
     Instrument,
@@ -64,8 +64,8 @@ __all__ = [
     "combine_responses",
     "consensus",
     "cronbach_alpha",
-    "display_table",
     "evaluate_process",
+    "evaluate_study_process",
     "load_codebook",
     "load_instrument",
     "load_instruments",

@@ -1,8 +1,10 @@
-"""One call for the report notebook: read, score, count, select quotes, draw.
+"""One call for the report notebook: read, score, count and select quotes.
 
 ``evaluate_process`` returns a ``ProcessEvaluation`` whose tables are already
 suppressed (any breakdown under ``min_group_size`` respondents or interviews
-keeps its n and loses its values) and whose warnings are in Dutch.
+keeps its n and loses its values) and whose warnings are in Dutch;
+``evaluate_study_process`` runs it with the settings of a study's params.
+Figures and display tables are made in ``evaluatie.report``.
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from matplotlib.figure import Figure
 
-from evaluatie.process import figures as fig
+from evaluatie.data.study import Study, place_names
 from evaluatie.process import scoring
-from evaluatie.process.instrument import ORDINAL_TYPES, Instrument, load_instruments
+from evaluatie.process.instrument import Instrument, load_instruments
 from evaluatie.process.interviews import Codebook, code_counts, load_codebook, read_segments, select_quotes
 from evaluatie.process.perspectives import perspective_label
 from evaluatie.process.responses import Responses, combine_responses, read_responses
@@ -60,84 +61,11 @@ class ProcessEvaluation:
     def waves(self) -> list:
         return self.responses.waves if self.responses is not None else []
 
-    def figures(self) -> dict[str, Figure]:
-        """All figures by name: radar_<instrument>, heatmap_<instrument>, likert_<instrument>, fase, codes."""
-        out: dict[str, Figure] = {}
-        if not self.code_counts.empty:
-            balance = fig.code_balance(self.code_counts)
-            if balance is not None:
-                out["codes"] = balance
-        if self.responses is None:
-            return out
-        last = self.waves[-1]
-        answered = set(self.dimension_scores["instrument"])
-        for instrument in (i for i in self.instruments if i.id in answered):
-            ordinal = [d for d in instrument.dimensions if instrument.dimension_scale(d).type in ORDINAL_TYPES]
-            if len(ordinal) >= 3:
-                out[f"radar_{instrument.id}"] = fig.radar(self.dimension_scores, instrument, self.min_group_size)
-            if ordinal:
-                out[f"heatmap_{instrument.id}"] = fig.heatmap(self.perspective_scores, instrument, last,
-                                                              self.min_group_size)
-                distribution = scoring.item_distribution(self.responses, instrument, last, self.min_group_size)
-                scale = instrument.dimension_scale(ordinal[0])
-                rows = distribution[distribution["item"].map(lambda i: instrument.scale_of(i).id == scale.id)]
-                out[f"likert_{instrument.id}"] = fig.likert_bars(
-                    rows, scale, f"Antwoorden per stelling, meting {last}: {instrument.title}", self.min_group_size)
-        if not self.phase.empty:
-            out["fase"] = fig.phase_over_time(self.phase, list(self.instruments))
-        return out
-
-    def table(self, name: str) -> pd.DataFrame:
-        """A results table for display: Dutch headers, Dutch numbers, 'n < 5' where suppressed."""
-        frame = getattr(self, name)
-        if "instrument" in frame.columns:
-            titles = {i.id: i.title for i in self.instruments}
-            frame = frame.assign(instrument=frame["instrument"].map(lambda v: titles.get(v, v)))
-        return display_table(frame, self.min_group_size)
-
-
-_HEADERS = {
-    "instrument": "Instrument", "dimension_label": "Dimensie", "wave": "Meting", "perspective": "Perspectief",
-    "n": "n", "mean": "Gemiddelde", "median": "Mediaan", "iqr": "Interkwartielafstand", "alpha": "Cronbachs alfa",
-    "agreement_label": "Overeenstemming", "level_label": "Niveau", "phase_label": "Bereikte fase",
-    "phase_shares": "Mijlpalen gehaald per fase",
-    "wave_from": "Van meting", "wave_to": "Naar meting", "method": "Methode", "difference": "Verschil",
-    "ci_low": "95%-BI onder", "ci_high": "95%-BI boven", "spread": "Spreiding tussen perspectieven",
-    "lowest": "Laagste perspectief", "highest": "Hoogste perspectief", "p_value": "p-waarde (Kruskal-Wallis)",
-    "p_holm": "p-waarde na Holm-correctie",
-    "text": "Vraag", "answer_label": "Antwoord", "count": "Aantal", "share": "Aandeel",
-    "code_label": "Code", "type_label": "Soort", "segments": "Fragmenten", "documents": "Interviews",
-    "perspective_label": "Perspectief", "quote": "Citaat",
-}
-
-
-def display_table(frame: pd.DataFrame, min_group_size: int = 5) -> pd.DataFrame:
-    """Keep the columns a reader needs, in Dutch, with suppressed cells shown as 'n < 5'.
-
-    Groups hidden only to protect a small neighbour (their own n is large
-    enough) are shown as 'afgeschermd', so the table does not contradict its n.
-    """
-    columns = [c for c in _HEADERS if c in frame.columns]
-    out = frame[columns].astype(object).copy()
-    for column in columns:
-        if column in ("perspective", "lowest", "highest"):
-            out[column] = out[column].map(lambda v: perspective_label(v) if isinstance(v, str) else v)
-        elif column == "phase_shares":
-            out[column] = out[column].map(lambda shares: "; ".join(
-                f"fase {p}: {round(100 * share)}%" for p, share in shares.items()) if isinstance(shares, dict) else "")
-        elif column not in ("n", "wave", "wave_from", "wave_to") and pd.api.types.is_float_dtype(frame[column]):
-            decimals = 3 if column in ("p_value", "p_holm") else 2
-            out[column] = frame[column].map(lambda v, d=decimals: "" if pd.isna(v) else fig.dutch_number(v, d))
-    if "suppressed" in frame.columns:
-        hidden = frame["suppressed"].astype(bool)
-        size = frame["n_group"] if "n_group" in frame.columns else frame.get("n")
-        small = hidden if size is None else hidden & (size < min_group_size)
-        for column in columns:
-            if column not in ("instrument", "dimension_label", "wave", "perspective", "n", "code_label",
-                              "type_label", "wave_from", "wave_to", "method"):
-                out.loc[hidden, column] = scoring.SHIELDED
-                out.loc[small, column] = f"n < {min_group_size}"
-    return out.rename(columns=_HEADERS)
+    def latest_consensus(self) -> pd.DataFrame:
+        """Consensus per dimension in the last wave, without suppressed groups."""
+        if self.consensus.empty:
+            return self.consensus
+        return self.consensus[(self.consensus.wave == self.waves[-1]) & ~self.consensus.suppressed]
 
 
 def _hash(path: str | Path) -> str:
@@ -204,6 +132,7 @@ def evaluate_process(
     interview_column_mapping: Mapping[str, str] | None = None,
     max_quotes: int = 12,
     missing_values: Sequence[object] = (),
+    allowed_names: Sequence[str] = (),
 ) -> ProcessEvaluation:
     """Run the whole process evaluation for one initiative.
 
@@ -213,6 +142,7 @@ def evaluate_process(
     ``show_organisation_names``; the organisations in the questionnaire are
     always added to that list. ``person_names`` adds names the automatic
     masking might miss. ``missing_values`` count as blank answers ('weet niet', 99).
+    ``allowed_names`` (places of the study) may stand in a quote without holding it back.
     """
     if min_group_size < 1:
         raise ValueError("min_group_size moet minstens 1 zijn.")
@@ -251,7 +181,8 @@ def evaluate_process(
             organisations += [o for o in data.data["organisation"].dropna().unique()]
         result["code_counts"] = code_counts(segments, book, min_group_size)
         result["quotes"] = select_quotes(segments, book, organisations, show_organisation_names, person_names,
-                                         max_quotes=max_quotes, min_group_size=min_group_size)
+                                         max_quotes=max_quotes, min_group_size=min_group_size,
+                                         allowed_names=allowed_names)
     else:
         notes.append("Er is geen interviewbestand opgegeven; codes en citaten ontbreken.")
         result["code_counts"] = _empty(["code", "perspective", "wave", "segments", "suppressed"])
@@ -259,3 +190,20 @@ def evaluate_process(
 
     return ProcessEvaluation(instruments=loaded, min_group_size=min_group_size, warnings=tuple(notes),
                              sources=sources, responses=data, codebook=book, **result)
+
+
+def evaluate_study_process(study: Study) -> ProcessEvaluation | None:
+    """The process evaluation with the settings in the study's params; None when no files are given."""
+    settings = study.params.process
+    if settings is None or not (settings.responses or settings.interviews):
+        return None
+    resolve = study.initiative.resolve
+    return evaluate_process(
+        responses=resolve(settings.responses) if settings.responses else None,
+        interviews=resolve(settings.interviews) if settings.interviews else None,
+        instruments=settings.instruments, column_mapping=settings.column_mapping or None,
+        codebook=settings.codebook, min_group_size=settings.min_group_size,
+        show_organisation_names=settings.show_organisation_names,
+        organisation_names=[p.name for p in study.params.partners],
+        allowed_names=place_names(study),
+    )

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
-from evaluatie.process.anonymise import anonymise
+from evaluatie.privacy import RESPONDENTS_THRESHOLD, blank, hide, margin_positions, small
+from evaluatie.process.anonymise import anonymise, unexplained_names
 from evaluatie.process.instrument import check_keys
 from evaluatie.process.perspectives import PERSPECTIVES, perspective_id, perspective_label
 from evaluatie.process.responses import read_csv_text
@@ -33,7 +35,10 @@ _COLUMN_ALIASES = {
     "tekst": "segment", "citaat": "segment", "fragment": "segment",
     "perspectief": "perspective", "speaker perspective": "perspective",
     "meting": "wave", "ronde": "wave",
+    "gecontroleerd": "reviewed", "beoordeeld": "reviewed", "reviewed": "reviewed",
 }
+# Values of the optional 'reviewed' column that mean: an evaluator has read this quote and it may be shown.
+REVIEWED_YES = {"ja", "j", "yes", "y", "1", "true", "waar", "x", "gecontroleerd", "ok"}
 
 
 class CodebookError(ValueError):
@@ -151,16 +156,19 @@ def read_segments(
         more = f"\n... en nog {len(errors) - 15} meldingen." if len(errors) > 15 else ""
         raise SegmentError("Het interviewbestand is niet in orde:\n" + "\n".join(errors[:15]) + more)
     waves = frame["wave"].str.strip()
+    reviewed = frame["reviewed"].str.strip().str.lower().isin(REVIEWED_YES) if "reviewed" in frame else False
     return pd.DataFrame({
         "document": frame["document"].str.strip(),
         "code": codes,
         "segment": frame["segment"],
         "perspective": perspectives,
         "wave": waves.astype(int) if waves.str.fullmatch(r"\d+").all() else waves,
+        "reviewed": reviewed,
+        "row": frame.index + 2,
     })
 
 
-def code_counts(segments: pd.DataFrame, codebook: Codebook, min_group_size: int = 5) -> pd.DataFrame:
+def code_counts(segments: pd.DataFrame, codebook: Codebook, min_group_size: int = RESPONDENTS_THRESHOLD) -> pd.DataFrame:
     """Segments and documents per code, by perspective and wave, with 'alle' margins.
 
     A group (a perspective in a wave, or a margin) is suppressed when it rests
@@ -189,43 +197,36 @@ def code_counts(segments: pd.DataFrame, codebook: Codebook, min_group_size: int 
                                  segments=len(coded), documents=coded["document"].nunique(),
                                  n_group=n_group))
     frame = pd.DataFrame(rows)
-    sizes = frame.drop_duplicates(["perspective", "wave"]).set_index(["perspective", "wave"])["n_group"].to_dict()
-    hidden = _hidden_groups(sizes, min_group_size)
-    frame["suppressed"] = [(p, w) in hidden for p, w in zip(frame["perspective"], frame["wave"])]
-    for column in ("segments", "documents"):
-        frame[column] = frame[column].astype(float)
-        frame.loc[frame["suppressed"], column] = float("nan")
-    return frame
+    groups = frame.drop_duplicates(["perspective", "wave"])[["perspective", "wave", "n_group"]].reset_index(drop=True)
+    hidden = _hidden_groups(groups, min_group_size)
+    frame = frame.merge(groups.assign(_hidden=hidden), on=["perspective", "wave", "n_group"], how="left")
+    return blank(frame.drop(columns="_hidden"), frame["_hidden"].to_numpy(), ["segments", "documents"])
 
 
-def _hidden_groups(sizes: dict[tuple, int], min_group_size: int) -> set[tuple]:
-    """Small groups plus enough neighbours that no hidden count follows from a published margin.
+def _hidden_groups(groups: pd.DataFrame, min_group_size: int) -> np.ndarray:
+    """Small (perspective, wave) groups plus enough neighbours that no 'alle' margin gives one back.
 
-    Groups are (perspective, wave) cells with 'alle' margins. In every row and
-    column that has a hidden cell, the smallest visible cells are hidden as
-    well until at least two cells are hidden and together hold
-    ``min_group_size`` documents; repeated until nothing changes. (A lone
-    hidden cell would equal the margin minus the visible cells.)
+    Each wave's perspectives add up to that wave's 'alle' group and each perspective's waves to
+    its 'alle' wave, so those are the margins of the privacy rules.
     """
-    hidden = {cell for cell, n in sizes.items() if n < min_group_size}
-    lines = [[c for c in sizes if c[1] == w and c[0] != ALL] for w in {c[1] for c in sizes}]
-    lines += [[c for c in sizes if c[0] == p and c[1] != ALL] for p in {c[0] for c in sizes}]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            inside = [c for c in line if c in hidden]
-            if not inside:
-                continue
-            hidden_n = sum(sizes[c] for c in inside)
-            for cell in sorted((c for c in line if c not in hidden), key=lambda c: sizes[c]):
-                if len(inside) >= 2 and hidden_n >= min_group_size:
-                    break
-                hidden.add(cell)
-                inside.append(cell)
-                hidden_n += sizes[cell]
-                changed = True
-    return hidden
+    margins = (margin_positions(groups, ["wave"], groups["perspective"] != ALL)
+               + margin_positions(groups, ["perspective"], groups["wave"] != ALL))
+    sizes = groups["n_group"].to_numpy(dtype=float)
+    return hide(sizes, small(sizes, min_group_size), margins, min_group_size)
+
+
+def _candidates(segments: pd.DataFrame, codebook: Codebook, organisations: list[str], show_organisation_names: bool,
+                person_names: Iterable[str], length: tuple[int, int], allowed_names: Iterable[str] = ()) -> pd.DataFrame:
+    """Segments of quotable length, anonymised, with the proper nouns that no rule explained."""
+    fitting = segments[segments["segment"].str.len().between(*length)].copy()
+    allowed = [*allowed_names, *(organisations if show_organisation_names else []),
+               *(c.label for c in codebook.codes.values()), *(c.dimension_label for c in codebook.codes.values())]
+    fitting["quote"] = [anonymise(text, organisations, show_organisation_names, person_names)
+                        for text in fitting["segment"]]
+    fitting["unexplained"] = [unexplained_names(quote, allowed) for quote in fitting["quote"]]
+    reviewed = fitting["reviewed"] if "reviewed" in fitting else False
+    fitting["held_back"] = fitting["unexplained"].map(bool) & ~pd.Series(reviewed, index=fitting.index).astype(bool)
+    return fitting
 
 
 def select_quotes(
@@ -236,8 +237,9 @@ def select_quotes(
     person_names: Iterable[str] = (),
     per_code: int = 1,
     max_quotes: int = 12,
-    min_group_size: int = 5,
+    min_group_size: int = RESPONDENTS_THRESHOLD,
     length: tuple[int, int] = (30, 280),
+    allowed_names: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Pick a few anonymised quotes for the report: the most frequent codes first, varied perspectives.
 
@@ -245,11 +247,16 @@ def select_quotes(
     those closest to 120 characters (long enough to carry meaning, short
     enough to read). The perspective is named only when at least
     ``min_group_size`` documents come from it; otherwise 'een partner'.
+    A quote that still holds a proper noun no rule explains is held back
+    unless the interview file marks it as reviewed (:func:`review_quotes` lists them);
+    ``allowed_names`` (the municipalities and region of the study) never hold a quote back.
     """
     organisations = list(organisations)
     documents = segments.groupby("perspective")["document"].nunique()
-    fitting = segments[segments["segment"].str.len().between(*length)]
+    fitting = _candidates(segments, codebook, organisations, show_organisation_names, person_names, length,
+                          allowed_names)
     order = fitting["code"].value_counts().index.tolist()
+    fitting = fitting[~fitting["held_back"]]
     used_perspectives: set[str] = set()
     rows = []
     for code_id in order:
@@ -265,9 +272,24 @@ def select_quotes(
                 code=code.id, code_label=code.label, dimension_label=code.dimension_label,
                 type_label=CODE_TYPES[code.type], wave=row.wave,
                 perspective_label=perspective_label(row.perspective) if named else "een partner",
-                quote=anonymise(row.segment, organisations, show_organisation_names, person_names),
+                quote=row.quote,
             ))
         if len(rows) >= max_quotes:
             break
     columns = ["code", "code_label", "dimension_label", "type_label", "wave", "perspective_label", "quote"]
     return pd.DataFrame(rows[:max_quotes], columns=columns)
+
+
+def review_quotes(segments: pd.DataFrame, codebook: Codebook, organisations: Iterable[str] = (),
+                  show_organisation_names: bool = False, person_names: Iterable[str] = (),
+                  length: tuple[int, int] = (30, 280), limit: int = 20, allowed_names: Iterable[str] = ()) -> list[str]:
+    """One line per quote held back for review: its row, the words no rule explained, and how to release it."""
+    fitting = _candidates(segments, codebook, list(organisations), show_organisation_names, person_names, length,
+                          allowed_names)
+    held = fitting[fitting["held_back"]]
+    lines = [f"row {row.row}: quote held back until reviewed, it names {', '.join(repr(w) for w in row.unexplained)}; "
+             f"mask the name in the file, or write 'ja' in a column 'gecontroleerd' when it may be shown"
+             for row in held.head(limit).itertuples()]
+    if len(held) > limit:
+        lines.append(f"and {len(held) - limit} more quotes held back for review")
+    return lines

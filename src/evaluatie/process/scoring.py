@@ -2,7 +2,8 @@
 
 Every table carries ``n`` and a ``suppressed`` flag: a breakdown based on
 fewer than ``min_group_size`` respondents keeps its n but loses its values,
-so no report can show answers that point to a few identifiable people.
+so no report can show answers that point to a few identifiable people
+(the rules, secondary suppression included, are those of :mod:`evaluatie.privacy`).
 """
 
 from __future__ import annotations
@@ -14,62 +15,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from evaluatie.privacy import RESPONDENTS_THRESHOLD, suppress_groups
 from evaluatie.process.consensus import AGREEMENT_LABELS, LEVEL_LABELS, consensus
 from evaluatie.process.instrument import ORDINAL_TYPES, Instrument
 from evaluatie.process.reliability import MIN_N_ALPHA, alpha_of
 from evaluatie.process.responses import Responses
 
-MIN_GROUP_SIZE = 5
+MIN_GROUP_SIZE = RESPONDENTS_THRESHOLD
 ITEM_MET_SHARE = 0.5
 PHASE_MET_SHARE = 2 / 3
-SHIELDED = "afgeschermd"  # shown for groups hidden only to protect a smaller neighbour
-
-
-def suppress(frame: pd.DataFrame, columns: list[str], min_group_size: int, n_column: str = "n") -> pd.DataFrame:
-    """Blank ``columns`` where ``n_column`` is below the threshold and flag the row as suppressed."""
-    frame = frame.copy()
-    small = frame[n_column] < min_group_size
-    frame["suppressed"] = small
-    for column in columns:
-        if column not in frame:
-            continue
-        if pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
-            frame[column] = frame[column].astype(float)
-            frame.loc[small, column] = np.nan
-        else:
-            frame[column] = frame[column].astype(object)
-            frame.loc[small, column] = None
-    return frame
-
-
-def protect_margin(
-    frame: pd.DataFrame, margin_keys: list[str], columns: list[str], min_group_size: int
-) -> pd.DataFrame:
-    """Secondary suppression: hide more groups until the hidden ones add up to ``min_group_size``.
-
-    The total of a margin (e.g. all perspectives in a wave) is published too,
-    so one hidden group could be recovered by subtracting the visible ones.
-    Within each margin, the smallest visible groups are hidden as well until
-    at least two groups are hidden and together hold ``min_group_size``
-    respondents (or all are hidden).
-    """
-    frame = frame.copy()
-    for _, part in frame.groupby(margin_keys, sort=False):
-        hidden_count = int(part["suppressed"].sum())
-        if not hidden_count:
-            continue
-        hidden_n = part.loc[part["suppressed"], "n"].sum()
-        for index in part[~part["suppressed"]].sort_values("n", kind="stable").index:
-            if hidden_count >= 2 and hidden_n >= min_group_size:
-                break
-            frame.loc[index, "suppressed"] = True
-            hidden_count += 1
-            hidden_n += frame.loc[index, "n"]
-    hidden = frame["suppressed"]
-    for column in columns:
-        if column in frame:
-            frame.loc[hidden, column] = np.nan if pd.api.types.is_float_dtype(frame[column]) else None
-    return frame
 
 
 def _labels(responses: Responses, frame: pd.DataFrame) -> pd.DataFrame:
@@ -118,11 +72,8 @@ def dimension_scores(
     frame["alpha"], frame["alpha_n"] = alphas, alpha_ns
     frame = frame.reset_index()
     values = ["mean", "median", "q1", "q3", "iqr", "alpha"]
-    frame = suppress(frame, values, min_group_size)
-    if "perspective" in by:
-        margin = ["instrument", "dimension", *[key for key in by if key != "perspective"]]
-        frame = protect_margin(frame, margin, values, min_group_size)
-    return _labels(responses, frame)
+    margins = [["instrument", "dimension", *[key for key in by if key != "perspective"]]] if "perspective" in by else []
+    return _labels(responses, suppress_groups(frame, values, min_group_size, margins=margins))
 
 
 def alpha_warnings(scores: pd.DataFrame, min_n: int = MIN_N_ALPHA) -> list[str]:
@@ -150,7 +101,7 @@ def consensus_table(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) 
     columns = ["instrument", "dimension", "wave", "n", "median", "agreement", "level", "agreement_label",
                "level_label"]
     frame = pd.DataFrame(rows, columns=columns)
-    frame = suppress(frame, ["median", "agreement", "level", "agreement_label", "level_label"], min_group_size)
+    frame = suppress_groups(frame, ["median", "agreement", "level", "agreement_label", "level_label"], min_group_size)
     return _labels(responses, frame)
 
 
@@ -189,7 +140,7 @@ def phase_table(
             rows.append(dict(instrument=instrument.id, wave=wave, n=n, phase=reached, phase_label=label,
                              phase_shares=shares))
     frame = pd.DataFrame(rows, columns=["instrument", "wave", "n", "phase", "phase_label", "phase_shares"])
-    return suppress(frame, ["phase", "phase_label", "phase_shares"], min_group_size)
+    return suppress_groups(frame, ["phase", "phase_label", "phase_shares"], min_group_size)
 
 
 def _interval(mean: float, se: float, df: float, level: float) -> tuple[float, float]:
@@ -243,7 +194,7 @@ def wave_change(
     columns = ["instrument", "dimension", "wave_from", "wave_to", "method", "n", "n_paired", "n_from", "n_to",
                "mean_from", "mean_to", "difference", "ci_low", "ci_high"]
     frame = pd.DataFrame(rows, columns=columns)
-    frame = suppress(frame, ["mean_from", "mean_to", "difference", "ci_low", "ci_high"], min_group_size)
+    frame = suppress_groups(frame, ["mean_from", "mean_to", "difference", "ci_low", "ci_high"], min_group_size)
     return _labels(responses, frame)
 
 
@@ -255,8 +206,7 @@ def perspective_scores(responses: Responses, min_group_size: int = MIN_GROUP_SIZ
 def _perspective_scores(scores: pd.DataFrame, min_group_size: int) -> pd.DataFrame:
     grouped = scores.groupby(["instrument", "dimension", "wave", "perspective"], sort=True)["score"]
     frame = grouped.agg(n="count", mean="mean", median="median").reset_index()
-    frame = suppress(frame, ["mean", "median"], min_group_size)
-    return protect_margin(frame, ["instrument", "dimension", "wave"], ["mean", "median"], min_group_size)
+    return suppress_groups(frame, ["mean", "median"], min_group_size, margins=[["instrument", "dimension", "wave"]])
 
 
 def perspective_differences(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
@@ -323,7 +273,7 @@ def item_distribution(
     if frame.empty:
         return frame
     values = [c for c in frame.columns if isinstance(c, int)]
-    return suppress(frame, values, min_group_size)
+    return suppress_groups(frame, values, min_group_size)
 
 
 def item_scores(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
@@ -344,7 +294,7 @@ def item_scores(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> p
                                  scale_type=scale.type, wave=wave, n=len(answers), mean=answers.mean(),
                                  median=answers.median()))
     columns = ["instrument", "item", "text", "dimension", "scale_type", "wave", "n", "mean", "median"]
-    return suppress(pd.DataFrame(rows, columns=columns), ["mean", "median"], min_group_size)
+    return suppress_groups(pd.DataFrame(rows, columns=columns), ["mean", "median"], min_group_size)
 
 
 def categorical_answers(responses: Responses, min_group_size: int = MIN_GROUP_SIZE) -> pd.DataFrame:
@@ -363,4 +313,4 @@ def categorical_answers(responses: Responses, min_group_size: int = MIN_GROUP_SI
                                      answer=code, answer_label=label, n=len(answers), count=count,
                                      share=count / len(answers) if len(answers) else np.nan))
     columns = ["instrument", "item", "text", "wave", "answer", "answer_label", "n", "count", "share"]
-    return suppress(pd.DataFrame(rows, columns=columns), ["count", "share"], min_group_size)
+    return suppress_groups(pd.DataFrame(rows, columns=columns), ["count", "share"], min_group_size)

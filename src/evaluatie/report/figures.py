@@ -1,71 +1,107 @@
-"""Figures in one house style: colour-blind-safe (Okabe-Ito), Dutch labels, no chart junk."""
+"""Every figure of the reports in one house style, as vector SVG with alt text that states the data.
+
+Figures are built on ``matplotlib.figure.Figure`` without pyplot, so importing the package forces no
+backend (inline figures keep working in JupyterLab) and batch runs need no display. The style:
+Okabe-Ito colours (colour-blind-safe), dark text (contrast at least 4.5:1 on white), 11 pt text on a
+4.8 inch wide figure, so that chart text stays at least 11 px when a phone (390 px) shows the figure
+at the width of its screen. Text stays text in the SVG (sharp in print, small files).
+
+Each function returns a :class:`Chart`: the SVG, its alt text, caption and source line. The alt text
+is written from the same numbers the figure draws.
+"""
 
 from __future__ import annotations
 
+import base64
+import io
+import math
+import re
 import textwrap
+from dataclasses import dataclass
 
-import matplotlib
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from markupsafe import Markup, escape
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+from evaluatie.formats import number, signed
+from evaluatie.periods import parse_period
+from evaluatie.report.text import lower_first
 
-from evaluatie.params import Indicator  # noqa: E402
-from evaluatie.periods import parse_period  # noqa: E402
-from evaluatie.formats import number  # noqa: E402
-
-TREATED_COLOUR = "#0072B2"
-CONTROL_COLOUR = "#E69F00"
-NEUTRAL_COLOUR = "#555555"
-
-
-def house_style() -> None:
-    """Apply the house style to every figure that follows."""
-    sns.set_theme(context="notebook", style="whitegrid", font_scale=0.95)
-    plt.rcParams.update({
-        "figure.figsize": (7.5, 3.6), "figure.dpi": 110, "axes.spines.top": False,
-        "axes.spines.right": False, "axes.titleweight": "bold", "axes.titlesize": 11,
-        "axes.formatter.use_locale": False,
-    })
-
-
-def _dutch_ticks(axis) -> None:
-    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: number(v, 0 if abs(v) >= 100 else 1)))
-
-
-def trend_figure(frame: pd.DataFrame, indicator: Indicator, group_label: str = "deelnemende gemeenten") -> plt.Figure:
-    """Weighted mean of treated and control units per period, with the start(s) marked."""
-    house_style()
-    frame = frame.assign(position=frame.period.map(_position), weighted=frame.value * frame.weight)
-    means = (frame.groupby(["group", "position"])[["weighted", "weight"]].sum()
-             .assign(mean=lambda d: d.weighted / d.weight).reset_index())
-    fig, ax = plt.subplots()
-    for group, colour, label, style in [(1, TREATED_COLOUR, group_label, "-"), (0, CONTROL_COLOUR, "vergelijkingsgemeenten", "--")]:
-        part = means[means.group == group]
-        ax.plot(part.position, part["mean"], style, marker="o", markersize=3, color=colour, label=label)
-    starts = sorted(frame.loc[frame.cohort > 0].groupby("unit_id").first_period.first().map(_position).unique())
-    for i, start in enumerate(starts):
-        ax.axvline(start - 0.5 / _per_year(frame), color=NEUTRAL_COLOUR, linestyle=":", linewidth=1.2,
-                   label="start initiatief" if i == 0 else None)
-    for year in indicator.breaks:
-        ax.axvline(year - 0.5 / _per_year(frame), color="#CC79A7", linestyle="-.", linewidth=1,
-                   label=f"definitiewijziging {year}")
-    ax.set_title(indicator.label)
-    ax.set_ylabel(axis_label(indicator))
-    ax.set_xlabel("")
-    _dutch_ticks(ax.yaxis)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.legend(frameon=False, fontsize=8, loc="best")
-    fig.tight_layout()
-    return fig
+WIDTH = 4.8  # inches; see the module docstring
+FONT_SIZE = 11
+TREATED = "#0072B2"  # Okabe-Ito blue
+CONTROL = "#B35900"  # Okabe-Ito orange, darkened to 4.6:1 on white
+NEUTRAL = "#4D4D4D"
+PINK = "#A8437E"  # Okabe-Ito reddish purple, darkened
+PALETTE = [TREATED, CONTROL, "#007A5A", PINK, "#000000"]
+STYLE = {
+    "font.size": FONT_SIZE, "axes.titlesize": FONT_SIZE, "axes.labelsize": FONT_SIZE, "xtick.labelsize": FONT_SIZE,
+    "ytick.labelsize": FONT_SIZE, "legend.fontsize": FONT_SIZE, "figure.titlesize": FONT_SIZE,
+    "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+    "text.color": "#1A1A1A", "axes.labelcolor": "#1A1A1A", "xtick.color": "#1A1A1A", "ytick.color": "#1A1A1A",
+    "axes.edgecolor": NEUTRAL, "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+    "grid.color": "#E3E3E3", "grid.linewidth": 0.8, "axes.axisbelow": True, "axes.titleweight": "bold",
+    "axes.titlelocation": "left", "legend.frameon": False, "svg.fonttype": "none", "svg.hashsalt": "evaluatie",
+    "axes.formatter.use_locale": False,
+    "text.parse_math": False,  # names and labels are the evaluator's own text: '$' is a dollar, not mathematics
+}
 
 
-def axis_label(indicator: Indicator) -> str:
-    """'per 1.000 inwoners', 'euro per verzekerde', '%', 'weken'."""
-    return {"aantal": f"per {indicator.per}", "euro": f"euro per {indicator.per}", "procent": "%",
-            "procentpunt": "procentpunt"}.get(indicator.unit, indicator.unit)
+@dataclass(frozen=True)
+class Chart:
+    """A figure as SVG, with what a reader needs beside it."""
+
+    svg: str
+    alt: str
+    caption: str
+    source: str
+    width: float  # CSS px at natural size
+    height: float
+
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+    def _repr_html_(self) -> str:
+        return str(chart_html(self))
+
+
+def chart_html(chart: Chart) -> Markup:
+    """A numbered figure (the stylesheet numbers them: 'Figuur 3') with caption and source line."""
+    return Markup(
+        f'<figure class="chart"><img src="{chart.data_uri()}" alt="{escape(chart.alt)}" '
+        f'width="{chart.width:.0f}" height="{chart.height:.0f}">'
+        f'<figcaption><span class="caption">{escape(chart.caption)}</span> '
+        f'<span class="source">Bron: {escape(chart.source)}</span></figcaption></figure>')
+
+
+def _svg(fig: Figure) -> tuple[str, float, float]:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})  # the full width, never wider
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
+    width, height = (float(v) * 4 / 3 for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', text).groups())
+    return text, width, height
+
+
+def _chart(fig: Figure, alt: str, caption: str, source: str) -> Chart:
+    svg, width, height = _svg(fig)
+    return Chart(svg, alt, caption, source, width, height)
+
+
+def _figure(height: float, **kwargs) -> Figure:
+    return Figure(figsize=(WIDTH, height), layout="constrained", **kwargs)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def _dutch_ticks(axis, decimals: int | None = None) -> None:
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(
+        lambda v, _: number(v, decimals if decimals is not None else (0 if abs(v) >= 100 or v == int(v) else 1))))
 
 
 def _position(period: str) -> float:
@@ -73,45 +109,238 @@ def _position(period: str) -> float:
     return p.year + ((p.quarter - 1) / 4 if p.freqstr.startswith("Q") else 0.0)
 
 
-def _per_year(frame: pd.DataFrame) -> int:
-    return 4 if frame.period.astype(str).str.contains("Q").any() else 1
+def axis_label(unit: str, per: str) -> str:
+    """'per 1.000 inwoners', 'euro per verzekerde', '%', 'weken'."""
+    return {"aantal": f"per {per}", "euro": f"euro per {per}", "procent": "%",
+            "procentpunt": "procentpunt"}.get(unit, unit)
 
 
-def effects_figure(rows: pd.DataFrame) -> plt.Figure:
-    """Forest plot: effect relative to the counterfactual level (%) with its interval per indicator."""
-    house_style()
-    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.5 * len(rows)))
-    y = np.arange(len(rows))[::-1]
-    ax.errorbar(rows.relative, y, xerr=[rows.relative - rows.relative_low, rows.relative_high - rows.relative],
-                fmt="o", color=TREATED_COLOUR, ecolor=TREATED_COLOUR, capsize=3)
-    ax.axvline(0, color=NEUTRAL_COLOUR, linewidth=1)
-    ax.set_yticks(y, [textwrap.fill(label, 38) for label in rows.label], fontsize=8)
-    ax.set_xlabel("verschil ten opzichte van de verwachte waarde zonder initiatief (%)")
-    _dutch_ticks(ax.xaxis)
-    fig.tight_layout()
-    return fig
+# --- outcome figures -----------------------------------------------------------------------------------------
 
 
-def event_study_figure(table: pd.DataFrame, indicator: Indicator, step: str = "periode") -> plt.Figure:
-    """Effect per period relative to the start, with intervals; before the start should hover around zero."""
-    house_style()
-    fig, ax = plt.subplots(figsize=(7.5, 3.2))
-    data = table.dropna(subset=["estimate"])
-    before = data.event_time < 0
-    for mask, colour, label in [(before, NEUTRAL_COLOUR, "voor de start"), (~before, TREATED_COLOUR, "na de start")]:
-        part = data[mask]
-        lower = (part.estimate - part.ci_low).fillna(0)
-        upper = (part.ci_high - part.estimate).fillna(0)
-        ax.errorbar(part.event_time, part.estimate, yerr=[lower, upper], fmt="o", color=colour, ecolor=colour,
-                    capsize=2, markersize=4, label=label)
-    ax.axhline(0, color=NEUTRAL_COLOUR, linewidth=1)
-    ax.axvline(-0.5, color=NEUTRAL_COLOUR, linestyle=":", linewidth=1.2)
-    plural = {"jaar": "jaren", "kwartaal": "kwartalen", "meting": "metingen"}.get(step, "perioden")
-    ax.set_xlabel(f"{plural} ten opzichte van de start")
-    ax.set_ylabel(f"verschil ({axis_label(indicator)})")
-    ax.set_title(indicator.label)
+def _group_means(frame: pd.DataFrame) -> pd.DataFrame:
+    """Weighted mean per group (1 participating, 0 comparison) and period, in time order."""
+    frame = frame.assign(position=frame.period.map(_position), weighted=frame.value * frame.weight)
+    return (frame.groupby(["group", "position", "period"])[["weighted", "weight"]].sum()
+            .assign(mean=lambda d: d.weighted / d.weight).reset_index().sort_values("position"))
+
+
+def _trend_panel(ax, frame: pd.DataFrame, indicator, nbins: int) -> str:
+    """Draw one indicator's two lines with its start(s) and definition breaks; return its alt-text part."""
+    means = _group_means(frame)
+    per_year = 4 if frame.period.astype(str).str.contains("Q").any() else 1
+    starts = sorted({_position(p) for p in frame.loc[frame.group == 1, "first_period"].dropna()})
+    for group, colour, label, style, marker in [(1, TREATED, "deelnemende gemeenten", "-", "o"),
+                                                (0, CONTROL, "vergelijkingsgemeenten", "--", "s")]:
+        part = means[means.group == group]
+        ax.plot(part.position, part["mean"], style, marker=marker, markersize=3, color=colour, label=label)
+    for i, start in enumerate(starts):
+        ax.axvline(start - 0.5 / per_year, color=NEUTRAL, linestyle=":", linewidth=1.4,
+                   label="start" if i == 0 else None)
+    for year in indicator.breaks:
+        ax.axvline(year - 0.5 / per_year, color=PINK, linestyle="-.", linewidth=1.2, label="definitie gewijzigd")
     _dutch_ticks(ax.yaxis)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.legend(frameon=False, fontsize=8)
-    fig.tight_layout()
-    return fig
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4))
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=nbins))
+    ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:.0f}"))
+    first, last = means.period.iloc[0], means.period.iloc[-1]
+
+    def level(group: int, period: str) -> str:
+        row = means[(means.group == group) & (means.period == period)]
+        return number(row["mean"].iloc[0], 1) if len(row) else "geen meting"
+
+    return (f"{indicator.label} ({axis_label(indicator.unit, indicator.per)}): deelnemende gemeenten {level(1, first)} "
+            f"in {first} en {level(1, last)} in {last}, vergelijkingsgemeenten {level(0, first)} en {level(0, last)}")
+
+
+def trend_chart(frame: pd.DataFrame, indicator, source: str) -> Chart:
+    """One indicator: weighted mean of participating and comparison municipalities per period, start marked."""
+    with mpl.rc_context(STYLE):
+        fig = _figure(2.4)
+        ax = fig.subplots()
+        part = _trend_panel(ax, frame, indicator, 5)
+        ax.set_ylabel(axis_label(indicator.unit, indicator.per))
+        fig.legend(loc="outside lower center", ncol=2, handlelength=1.8, columnspacing=1.0)
+        return _chart(fig, f"Lijngrafiek. {part}. Een stippellijn markeert de start.",
+                      f"{indicator.label}: deelnemende en vergelijkingsgemeenten (gewogen gemiddelde).", source)
+
+
+def trend_grid(panels: list[tuple[pd.DataFrame, object]], source: str) -> Chart:
+    """Every indicator's trend as a small panel (two per row), with one legend for all."""
+    columns = 1 if len(panels) == 1 else 2
+    rows = math.ceil(len(panels) / columns)
+    with mpl.rc_context(STYLE):
+        fig = _figure(0.5 + 1.9 * rows)
+        axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False).ravel())
+        parts, handles = [], {}
+        for ax, (frame, indicator) in zip(axes, panels):
+            parts.append(_trend_panel(ax, frame, indicator, 3 if columns == 2 else 5))
+            ax.set_title(_wrap(indicator.label, 24 if columns == 2 else 48), fontsize=FONT_SIZE, loc="left")
+            for handle, label in zip(*ax.get_legend_handles_labels()):
+                handles.setdefault(label, handle)
+        for ax in axes[len(panels):]:
+            ax.set_axis_off()
+        fig.legend(handles.values(), handles.keys(), loc="outside lower center", ncol=2, handlelength=1.8,
+                   columnspacing=1.0)
+        alt = ("Lijngrafieken per indicator van het gewogen gemiddelde in deelnemende en vergelijkingsgemeenten; een "
+               "stippellijn markeert de start. " + "; ".join(parts) + ".")
+        return _chart(fig, alt, "Verloop per indicator in deelnemende en vergelijkingsgemeenten (gewogen "
+                                "gemiddelde; monitoring, geen bewijs).", source)
+
+
+def effects_chart(rows: pd.DataFrame, source: str, caption: str) -> Chart:
+    """Effect in % of the expected level without the initiative, with its interval, per indicator."""
+    labels = [_wrap(label, 30) for label in rows.label]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    with mpl.rc_context(STYLE):
+        fig = _figure(0.9 + 0.24 * lines + 0.12 * len(rows))
+        ax = fig.subplots()
+        y = np.arange(len(rows))[::-1]
+        finite_low = rows.relative_low.where(np.isfinite(rows.relative_low), rows.relative)
+        finite_high = rows.relative_high.where(np.isfinite(rows.relative_high), rows.relative)
+        ax.errorbar(rows.relative, y, xerr=[rows.relative - finite_low, finite_high - rows.relative], fmt="o",
+                    color=TREATED, ecolor=TREATED, capsize=3, markersize=5)
+        ax.axvline(0, color=NEUTRAL, linewidth=1)
+        ax.set_yticks(y, labels)
+        ax.set_xlabel("verschil met de verwachte waarde zonder initiatief (%)")
+        ax.grid(axis="y", visible=False)
+        _dutch_ticks(ax.xaxis, 0)
+        parts = [f"{label}: {signed(r.relative, 0)}% (marge {signed(r.relative_low, 0)} tot {signed(r.relative_high, 0)}%)"
+                 for label, r in zip(rows.label, rows.itertuples())]
+        alt = ("Puntgrafiek van het effect per indicator in procenten van de verwachte waarde zonder initiatief, met "
+               "de marge als lijn. " + "; ".join(parts) + ".")
+        return _chart(fig, alt, caption, source)
+
+
+def event_time_chart(events, indicator, source: str, level: str) -> Chart:
+    """Effect per period relative to the start; before the start the points should lie around zero."""
+    data = events.table.dropna(subset=["estimate"])
+    step_plural = {"jaar": "jaren", "kwartaal": "kwartalen", "meting": "metingen"}[events.step]
+    with mpl.rc_context(STYLE):
+        fig = _figure(2.8)
+        ax = fig.subplots()
+        groups = [(data.event_time < 0, NEUTRAL, "o", "voor de start"),
+                  (data.event_time >= 0, TREATED, "o", "na de start")]
+        if events.partial_start:
+            groups = [(data.event_time < 0, NEUTRAL, "o", "voor de start"),
+                      (data.event_time == 0, PINK, "D", "startjaar, deels met initiatief"),
+                      (data.event_time > 0, TREATED, "o", "na de start")]
+        for mask, colour, marker, label in groups:
+            part = data[mask]
+            if part.empty:
+                continue
+            if events.bands:
+                yerr = [(part.estimate - part.ci_low).fillna(0), (part.ci_high - part.estimate).fillna(0)]
+                ax.errorbar(part.event_time, part.estimate, yerr=yerr, fmt=marker, color=colour, ecolor=colour,
+                            capsize=2, markersize=4, label=label)
+            else:
+                ax.plot(part.event_time, part.estimate, marker, color=colour, markersize=4.5, label=label)
+        if events.reference == "fixed":
+            ax.plot([events.reference_time], [0], "o", markerfacecolor="white", markeredgecolor=NEUTRAL,
+                    markersize=6, label="vergelijkingspunt (0)")
+        ax.axhline(0, color=NEUTRAL, linewidth=1)
+        ax.axvline(-0.5, color=NEUTRAL, linestyle=":", linewidth=1.4)
+        ax.set_xlabel(f"{step_plural} ten opzichte van de start")
+        ax.set_ylabel(f"verschil ({axis_label(indicator.unit, indicator.per)})", fontsize=FONT_SIZE)
+        _dutch_ticks(ax.yaxis)
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=8))
+        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: signed(v, 0) if v else "0"))
+        fig.legend(loc="outside lower center", ncol=2, handlelength=1.2, columnspacing=1.0)
+        points = "; ".join(f"{signed(r.event_time, 0) if r.event_time else '0'}: {signed(r.estimate)}"
+                           for r in data.itertuples())
+        alt = (f"Puntgrafiek van het verschil tussen deelnemende en vergelijkingsgemeenten voor "
+               f"{lower_first(indicator.label)}, per {events.step} ten opzichte van de start"
+               + (f", met {level}%-marges" if events.bands else ", zonder marges") + f". Waarden: {points}.")
+        return _chart(fig, alt, "", source)
+
+
+# --- process figures -------------------------------------------------------------------------------------------
+
+
+def maturity_chart(scores: pd.DataFrame, instrument, source: str) -> Chart | None:
+    """Mean score per dimension, one marker per wave (dot plot; clearer than a radar)."""
+    part = scores[(scores["instrument"] == instrument.id) & scores["scale_type"].isin(["likert", "maturity"])]
+    dimensions = [d for d in instrument.dimensions if d in set(part["dimension"])]
+    if not dimensions:
+        return None
+    scale = instrument.dimension_scale(dimensions[0])
+    waves = sorted(part["wave"].unique())
+    labels = [_wrap(instrument.dimensions[d].label, 28) for d in dimensions]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    with mpl.rc_context(STYLE):
+        fig = _figure(1.0 + 0.22 * lines + 0.1 * len(dimensions))
+        ax = fig.subplots()
+        y = np.arange(len(dimensions))[::-1]
+        described = []
+        for colour, marker, wave in zip(PALETTE, "os^Dv", waves):
+            means = part[part["wave"] == wave].set_index("dimension")["mean"].reindex(dimensions).astype(float)
+            ax.plot(means.to_numpy(), y, marker, color=colour, markersize=6, label=f"meting {wave}")
+            described.append(f"meting {wave}: " + ", ".join(
+                f"{instrument.dimensions[d].label} {number(v, 1) if math.isfinite(v) else 'niet getoond'}"
+                for d, v in means.items()))
+        ax.set_yticks(y, labels)
+        ax.set_xlim(scale.minimum - 0.2, scale.maximum + 0.2)
+        ax.set_xticks(range(scale.minimum, scale.maximum + 1))
+        ax.set_xlabel(f"gemiddelde score ({scale.minimum} tot {scale.maximum})")
+        ax.grid(axis="y", visible=False)
+        fig.legend(loc="outside lower center", ncol=len(waves))
+        alt = (f"Puntgrafiek met de gemiddelde score per onderwerp van '{instrument.title}', één punt per meting. "
+               + "; ".join(described) + ".")
+        return _chart(fig, alt, f"Gemiddelde score per onderwerp: {instrument.title}.", source)
+
+
+def phase_chart(phases: pd.DataFrame, titles: dict, top: int, source: str) -> Chart | None:
+    """Phase reached per wave for each checklist instrument (0 = no phase largely met yet)."""
+    visible = phases[~phases["suppressed"]] if "suppressed" in phases else phases
+    if visible.empty:
+        return None
+    with mpl.rc_context(STYLE):
+        fig = _figure(2.9)
+        ax = fig.subplots()
+        grouped = list(visible.groupby("instrument", sort=True))
+        described = []
+        for number_, (colour, marker, (instrument_id, group)) in enumerate(zip(PALETTE, "osD^v", grouped)):
+            group = group.sort_values("wave")
+            offset = (number_ - (len(grouped) - 1) / 2) * 0.08  # keep equal phases of instruments visible
+            ax.plot(group["wave"].astype(str).tolist(), group["phase"].astype(float) + offset, marker=marker,
+                    linewidth=2, color=colour, label=_wrap(titles.get(instrument_id, instrument_id), 40))
+            described.append(f"{titles.get(instrument_id, instrument_id)}: " + ", ".join(
+                f"meting {w} fase {int(p)}" for w, p in zip(group["wave"], group["phase"])))
+        ax.set_ylim(-0.3, top + 0.3)
+        ax.set_yticks(range(top + 1), ["nog geen"] + [f"fase {n}" for n in range(1, top + 1)])
+        ax.set_xlabel("meting")
+        ax.margins(x=0.15)
+        fig.legend(loc="outside lower center", ncol=1)
+        alt = "Lijngrafiek met de bereikte fase van de samenwerking per meting. " + "; ".join(described) + "."
+        return _chart(fig, alt, "Bereikte fase van de samenwerking per meting.", source)
+
+
+def code_chart(counts: pd.DataFrame, source: str) -> Chart | None:
+    """Hindering and helping interview fragments per topic, all waves and perspectives together."""
+    part = counts[(counts["perspective"] == "alle") & (counts["wave"] == "alle") & ~counts["suppressed"]]
+    if part.empty or part["segments"].sum() == 0:
+        return None
+    sums = part.pivot_table(index="dimension_label", columns="type", values="segments", aggfunc="sum").fillna(0)
+    sums = sums.reindex(list(dict.fromkeys(part["dimension_label"])))
+    barrier = sums.get("barrier", pd.Series(0, index=sums.index))
+    helping = sums.get("facilitator", pd.Series(0, index=sums.index))
+    labels = [_wrap(d, 26) for d in sums.index]
+    with mpl.rc_context(STYLE):
+        fig = _figure(1.2 + 0.22 * sum(label.count("\n") + 1 for label in labels) + 0.1 * len(labels))
+        ax = fig.subplots()
+        y = np.arange(len(sums))
+        ax.barh(y, -barrier, color=CONTROL, label="belemmerend")
+        ax.barh(y, helping, color=TREATED, label="bevorderend")
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_yticks(y, labels)
+        ax.invert_yaxis()
+        ax.set_xlabel("aantal fragmenten")
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{abs(int(v))}"))
+        ax.grid(axis="y", visible=False)
+        fig.legend(loc="outside lower center", ncol=2)
+        described = "; ".join(f"{d}: {int(b)} belemmerend, {int(h)} bevorderend"
+                              for d, b, h in zip(sums.index, barrier, helping))
+        alt = f"Staafdiagram met het aantal interviewfragmenten per onderwerp. {described}."
+        return _chart(fig, alt, "Belemmerende en bevorderende factoren in de interviews.", source)
+

@@ -1,17 +1,22 @@
 """Plain-language Dutch sentences that summarise the process evaluation for a steering group.
 
-Only visible (not suppressed) results are used, so a sentence can never
-reveal what a table hides.
+Only visible (not suppressed) results are used, so a sentence can never reveal what a table hides.
 """
 
 from __future__ import annotations
 
-from evaluatie.formats import join_words, number as dutch_number
+from evaluatie.formats import join_words, number
 from evaluatie.process.evaluation import ProcessEvaluation
 from evaluatie.process.perspectives import perspective_label
+from evaluatie.report.text import lower_first, plural
 
 ORDINAL = ("likert", "maturity")
 
+
+def _phase(label: str) -> str:
+    """'Fase 3: verbreden' -> 'fase 3 (verbreden)'."""
+    number_, _, name = label.partition(": ")
+    return f"{lower_first(number_)} ({name})" if name else lower_first(label)
 
 
 def _phase_sentences(pe: ProcessEvaluation) -> list[str]:
@@ -21,11 +26,13 @@ def _phase_sentences(pe: ProcessEvaluation) -> list[str]:
         if rows.empty:
             continue
         last = rows.iloc[-1]
-        text = f"Volgens '{instrument.title}' zit het initiatief in meting {last['wave']} in {last['phase_label']}"
+        where = "nog in geen enkele fase" if last["phase"] == 0 else f"in {_phase(last['phase_label'])}"
+        text = f"Volgens '{instrument.title}' zit het initiatief in meting {last['wave']} {where}"
         if len(rows) > 1 and rows.iloc[0]["phase"] != last["phase"]:
             first = rows.iloc[0]
-            text += f" (meting {first['wave']}: {first['phase_label']})"
-        out.append(text.replace(" in Nog geen fase bereikt", " nog in geen enkele fase") + ".")
+            text += (f"; in meting {first['wave']} nog in geen enkele fase" if first["phase"] == 0
+                     else f"; in meting {first['wave']} was dat {_phase(first['phase_label'])}")
+        out.append(text + ".")
     return out
 
 
@@ -38,12 +45,13 @@ def _consensus_sentences(pe: ProcessEvaluation) -> list[str]:
         title = pe.instrument_title(instrument_id)
         wave = last["wave"].iloc[0]
         if split.empty:
-            out.append(f"In meting {wave} zijn de partners het bij alle {len(last)} dimensies van '{title}' "
-                       "voldoende met elkaar eens (SCIROCCO-regel).")
+            out.append(f"In meting {wave} zijn de partners het over alle {len(last)} onderwerpen van '{title}' "
+                       "voldoende met elkaar eens.")
         else:
-            out.append(f"In meting {wave} zijn de partners verdeeld over {len(split)} van de {len(last)} dimensies "
-                       f"van '{title}': {join_words(split['dimension_label'].tolist())}. Het niveau is daar onzeker; "
-                       "de verschillen tussen partners zijn zelf een bevinding.")
+            out.append(f"In meting {wave} zijn de partners verdeeld over "
+                       f"{plural(len(split), 'onderwerp', 'onderwerpen')} van de {len(last)} van '{title}': "
+                       f"{join_words([lower_first(d) for d in split['dimension_label']])}. Het niveau is daar "
+                       "onzeker; het verschil van inzicht is zelf een bevinding.")
     return out
 
 
@@ -55,17 +63,16 @@ def _change_sentences(pe: ProcessEvaluation) -> list[str]:
     for (first, second), part in change.groupby(["wave_from", "wave_to"], sort=True):
         clear = part[(part["ci_low"] > 0) | (part["ci_high"] < 0)].sort_values("difference")
         if clear.empty:
-            out.append(f"Tussen meting {first} en {second} veranderde geen enkele dimensie duidelijk "
-                       "(alle 95%-betrouwbaarheidsintervallen bevatten nul).")
+            out.append(f"Tussen meting {first} en {second} veranderde geen enkel onderwerp duidelijk.")
             continue
         ups = clear[clear["difference"] > 0].tail(3).iloc[::-1]
         downs = clear[clear["difference"] < 0].head(3)
-        for label, rows in (("vooruit", ups), ("achteruit", downs)):
+        for word, rows in (("vooruit", ups), ("achteruit", downs)):
             if rows.empty:
                 continue
-            parts = [f"'{r.dimension_label}' ({dutch_number(abs(r.difference))} punt, 95%-BI "
-                     f"{dutch_number(r.ci_low)} tot {dutch_number(r.ci_high)})" for r in rows.itertuples()]
-            out.append(f"Tussen meting {first} en {second} gingen duidelijk {label}: {join_words(parts)}.")
+            parts = [f"{lower_first(r.dimension_label)} ({number(abs(r.difference))} punt, marge "
+                     f"{number(r.ci_low)} tot {number(r.ci_high)})" for r in rows.itertuples()]
+            out.append(f"Tussen meting {first} en {second} gingen duidelijk {word}: {join_words(parts)}.")
     return out
 
 
@@ -76,10 +83,10 @@ def _perspective_sentences(pe: ProcessEvaluation) -> list[str]:
         return []
     last = spread[spread["wave"] == spread["wave"].max()]
     top = last.loc[last["spread"].idxmax()]
-    return [f"De perspectieven lopen in meting {top['wave']} het verst uiteen over '{top['dimension_label']}' "
-            f"({pe.instrument_title(top['instrument'])}): {perspective_label(top['lowest'])} gemiddeld "
-            f"{dutch_number(top['lowest_mean'])}, {perspective_label(top['highest'])} gemiddeld "
-            f"{dutch_number(top['highest_mean'])}."]
+    return [f"De perspectieven lopen in meting {top['wave']} het verst uiteen over "
+            f"{lower_first(top['dimension_label'])}: {lower_first(perspective_label(top['lowest']))} gemiddeld "
+            f"{number(top['lowest_mean'])}, {lower_first(perspective_label(top['highest']))} gemiddeld "
+            f"{number(top['highest_mean'])}."]
 
 
 def _interview_sentences(pe: ProcessEvaluation) -> list[str]:
@@ -90,13 +97,14 @@ def _interview_sentences(pe: ProcessEvaluation) -> list[str]:
     if total.empty or total["segments"].sum() == 0:
         return []
     by_type = total.groupby("type")["segments"].sum()
-    text = (f"In de interviews zijn {int(by_type.get('barrier', 0))} belemmerende en "
-            f"{int(by_type.get('facilitator', 0))} bevorderende fragmenten gecodeerd")
+    text = (f"In de interviews noemden partners {plural(int(by_type.get('barrier', 0)), 'keer', 'keer')} iets dat "
+            f"de samenwerking belemmert en {plural(int(by_type.get('facilitator', 0)), 'keer', 'keer')} iets dat "
+            "haar helpt")
     named = []
-    for kind, word in (("barrier", "belemmering"), ("facilitator", "bevorderende factor")):
+    for kind, word in (("barrier", "belemmering"), ("facilitator", "hulp")):
         rows = total[(total["type"] == kind) & (total["segments"] > 0)]
         if not rows.empty:
-            named.append(f"de meest genoemde {word} is '{rows.loc[rows['segments'].idxmax(), 'code_label']}'")
+            named.append(f"de meest genoemde {word} is '{lower_first(rows.loc[rows['segments'].idxmax(), 'code_label'])}'")
     return [text + ("; " + join_words(named) if named else "") + "."]
 
 
@@ -108,3 +116,18 @@ def findings(pe: ProcessEvaluation) -> list[str]:
         sentences += _perspective_sentences(pe)
     return sentences + _interview_sentences(pe)
 
+
+def summary_line(pe: ProcessEvaluation) -> str | None:
+    """One finding for the kernboodschap: where the partners see the collaboration furthest and least far."""
+    latest = pe.latest_consensus()
+    if latest.empty:
+        return None
+    ordered = latest.sort_values("median")
+    best, worst = ordered.iloc[-1], ordered.iloc[0]
+    text = (f"De partners zien de samenwerking in meting {pe.waves[-1]} het verst op "
+            f"{lower_first(best.dimension_label)} en het minst ver op {lower_first(worst.dimension_label)}.")
+    split = latest[latest.agreement == "split"]
+    if len(split):
+        text += (f" Over {plural(len(split), 'onderwerp', 'onderwerpen')} van de {len(latest)} zijn ze sterk "
+                 "verdeeld.")
+    return text

@@ -1,4 +1,4 @@
-"""Executed notebook -> self-contained HTML, index pages, and atomic writes.
+"""Executed notebook -> self-contained HTML, the index page, and atomic writes.
 
 Reports leave the machine: they are scrubbed of local paths, user and host names, and they are
 written to a temporary file that replaces the old report only when complete.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import getpass
-import html
 import os
 import re
 import socket
@@ -18,12 +17,19 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+from evaluatie.report.markup import render
 
 TEMPLATES = Path(__file__).parent / "templates"
+STEP_TAG = "stap"
+APPENDIX_TAG = "bijlage"
 TOC_PLACEHOLDER = '<nav class="toc" aria-label="Inhoud"></nav>'
 _PLACEHOLDER = re.compile(r'<nav (?=[^>]*class="toc")[^>]*>\s*</nav>')
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]{200,}")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def scrub(text: str, project_dir: Path) -> str:
@@ -36,7 +42,7 @@ def scrub(text: str, project_dir: Path) -> str:
 
 def _scrub_text(text: str, project_dir: Path) -> str:
     replacements = {str(project_dir.resolve()): ".", sys.prefix: "<python>", sys.base_prefix: "<python>",
-                    str(Path.home()): "~", tempfile.gettempdir(): "<tmp>"}
+                    str(PACKAGE_DIR): "<evaluatie>", str(Path.home()): "~", tempfile.gettempdir(): "<tmp>"}
     for old, new in sorted(replacements.items(), key=lambda item: -len(item[0])):
         if len(old) > 1:  # only where the path begins, not inside a longer path
             text = re.sub(rf"(?<![\w/.-]){re.escape(old)}", lambda _, new=new: new, text)
@@ -50,21 +56,37 @@ def _scrub_text(text: str, project_dir: Path) -> str:
 
 
 def scrub_notebook(notebook: nbformat.NotebookNode, project_dir: Path) -> nbformat.NotebookNode:
-    """The executed notebook as it may be kept beside the report."""
+    """The executed notebook as it may be kept beside the report.
+
+    Colour codes are taken out of tracebacks first: inside them a path does not start where the
+    scrubbing looks for it.
+    """
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if "traceback" in output:
+                output["traceback"] = [_ANSI.sub("", line) for line in output["traceback"]]
     return nbformat.reads(scrub(nbformat.writes(notebook), project_dir), as_version=4)
 
 
 def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
-    """HTML with the code hidden, in the project's offline template."""
+    """HTML with the code hidden, in the project's offline template.
+
+    Cells tagged ``stap`` are the evaluator's working steps in JupyterLab (data, design, estimates);
+    the report leaves them out and shows only the report sections. The same notebook gives the same
+    bytes (papermill gives its parameters cell a random id, so every cell gets a fixed one).
+    """
     exporter = HTMLExporter(
         template_name="evaluatie", extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="nl",
     )
     notebook = copy.deepcopy(notebook)
     notebook.metadata["title"] = title
-    for cell in notebook.cells:  # warnings and logs are for the analyst (kept in the .ipynb), not the report
-        if cell.get("outputs"):
+    for number, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{number}"
+        if cell.get("outputs"):  # warnings and logs are for the analyst (kept in the .ipynb), not the report
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={STEP_TAG}, enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(notebook)
     return with_table_of_contents(body)
 
@@ -92,62 +114,15 @@ def write_atomic(path: Path, text: str) -> None:
 
 STATUS_LABELS = {"ok": "gereed", "failed": "mislukt"}
 
-_INDEX = """<!DOCTYPE html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{title}</title>
-<style>
-body {{ max-width: 60rem; margin: 0 auto; padding: 1rem; font-family: system-ui, Arial, sans-serif; line-height: 1.5; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ccc; padding: 0.35rem 0.6rem; text-align: left; vertical-align: top; }}
-th {{ background: #eef3f8; }}
-.mislukt {{ color: #b3261e; font-weight: 600; }}
-.gereed {{ color: #1b5e20; }}
-.demo-banner {{ background: #fff3cd; border: 2px solid #b8860b; padding: 0.6rem 1rem; font-weight: 600; }}
-</style>
-</head>
-<body>
-{banner}<h1>{title}</h1>
-<p>{intro}</p>
-<table>
-<thead><tr><th scope="col">Regio</th><th scope="col">Initiatief</th><th scope="col">Status</th><th scope="col">Datum</th><th scope="col">Bevindingen</th></tr></thead>
-<tbody>
-{rows}
-</tbody>
-</table>
-</body>
-</html>
-"""
-
 
 def index_html(entries: list[dict], overviews: set[str] = frozenset()) -> str:
-    """The overview page that links every region overview and every report with its status and date."""
+    """The overview page that links every region overview and every report with its status, date and findings."""
     rows = []
     for entry in sorted(entries, key=lambda e: (e["region"], e["initiative"])):
-        region = html.escape(entry["region_name"])
-        if entry["region"] in overviews:
-            region = f'<a href="{html.escape(entry["region"])}/index.html">{region}</a>'
-
-        status = STATUS_LABELS[entry["status"]]
-        if entry.get("report"):
-            link = f'<a href="{html.escape(entry["report"])}">{html.escape(entry["name"])}</a>'
-        else:
-            link = html.escape(entry["name"])
-        note = html.escape(entry.get("error") or entry.get("findings") or "")
+        note = entry.get("error") or entry.get("findings") or ""
         if entry["status"] == "failed" and entry.get("report"):
             note += " Het vorige rapport blijft beschikbaar."
-        rows.append(
-            f"<tr><td>{region}</td><td>{link}</td>"
-            f'<td class="{status}">{status}</td><td>{html.escape(entry["date"])}</td><td>{note}</td></tr>'
-        )
-    banner = ('<p class="demo-banner">DEMO: deze rapporten gebruiken verzonnen gegevens over verzonnen gemeenten.</p>'
-              if any(e.get("demo") for e in entries) else "")
-    return _INDEX.format(
-        banner=banner,
-        title="Evaluatierapporten per initiatief",
-        intro="Eén rapport per samenwerkingsinitiatief; de naam van een regio opent het overzicht van alle "
-              "initiatieven in die regio.",
-        rows="\n".join(rows),
-    )
+        rows.append({**entry, "status_label": STATUS_LABELS[entry["status"]], "note": note.strip(),
+                     "overview": entry["region"] in overviews})
+    return str(render("reports_index.html.j2", title="Evaluatierapporten per initiatief", rows=rows,
+                      demo=any(e.get("demo") for e in entries)))

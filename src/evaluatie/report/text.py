@@ -1,35 +1,40 @@
-"""Plain-language Dutch sentences generated from results, with honest wording of uncertainty.
+"""Dutch sentences from verdict codes and numbers, with honest wording of uncertainty.
 
-The wording follows the verdict of :mod:`evaluatie.outcome.evaluation`: an effect is only claimed when its
-interval excludes zero and the pre-start check passed; otherwise the sentence says there is no
-demonstrable difference, or too little data to say anything.
+Every sentence about an effect is written from one *record* (``IndicatorEvaluation.record()``, the
+same dict that ``summary.json`` stores), so the report, the region page and ``reports/index.html`` say
+the same thing. Sentences never put a finite verb after an indicator's label (labels are singular or
+plural nouns: "Wachttijd ...", "Ziekenhuisopnames ..."); they use "Label: waarschijnlijk gedaald".
 """
 
 from __future__ import annotations
 
 import math
 
-from evaluatie.outcome.evaluation import IndicatorEvaluation
-from evaluatie.formats import join_words, number, signed
+from evaluatie.formats import MINUS, join_words, number
 
 DOMAIN_LABELS = {"kwaliteit": "ervaren kwaliteit van zorg", "gezondheid": "gezondheid van de bevolking",
                  "kosten": "kosten per inwoner", "professionals": "werkplezier van professionals",
                  "gelijkheid": "gezondheidsverschillen (gelijkheid)"}
-UNIT_WORDS = {"aantal": "", "euro": "euro", "weken": "weken", "procent": "procentpunt", "procentpunt": "procentpunt"}
-
-
+VERDICT_LABELS = {"gedaald": "waarschijnlijk gedaald", "gestegen": "waarschijnlijk gestegen",
+                  "geen_verschil": "geen aantoonbaar verschil", "onbetrouwbaar": "geen betrouwbare uitspraak",
+                  "te_weinig": "te weinig gegevens"}
+ASSESSMENT_LABELS = {"gunstig": "gunstig", "ongunstig": "ongunstig",
+                     "ambigu": "richting niet eenduidig: aan de stuurgroep",
+                     "budgeteffect": "budgeteffect, geen effect van de samenwerking"}
+CAUTION_TEXTS = {
+    "placebo_weak": "de trends liepen voor de start niet helemaal gelijk op",
+    "single_unit": "met één gemeente is het effect niet te scheiden van andere veranderingen in die gemeente",
+    "no_pretest": "er zijn te weinig metingen van voor de start om te toetsen of de trends gelijk opliepen",
+    "leave_one_out": "het effect hangt sterk af van enkele gemeenten",
+    "few_per_cohort": "met weinig gemeenten per startgroep is de marge eerder te smal dan te breed",
+}
 ABBREVIATIONS = ("Wmo", "Zvw", "Wlz", "SEH", "GGZ", "GGD")
+SHOWN = ("gedaald", "gestegen")
 
 
-def _amount(evaluation: IndicatorEvaluation, value: float) -> str:
-    """'4,7 weken', '7,9 per 1.000 inwoners', '€ 17,9 per verzekerde' (always positive)."""
-    indicator = evaluation.indicator
-    size = number(abs(value), 1)
-    if indicator.unit == "euro":
-        return f"€ {size} per {indicator.per}"
-    if indicator.unit == "aantal":
-        return f"{size} per {indicator.per}"
-    return f"{size} {UNIT_WORDS[indicator.unit]}"
+def plural(n: int, one: str, many: str) -> str:
+    """'1 gemeente', '8 gemeenten', '0 gemeenten'."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def lower_first(text: str) -> str:
@@ -39,57 +44,187 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def effect_sentence(evaluation: IndicatorEvaluation) -> str:
-    """One sentence about one indicator that matches the estimate's sign, size and interval."""
-    label = evaluation.indicator.label
-    headline = evaluation.headline
-    if evaluation.verdict == "te_weinig" or headline is None:
-        return f"Te weinig gegevens om iets te zeggen over {lower_first(label)}."
-    if evaluation.verdict == "onbetrouwbaar":
-        return (f"Over {lower_first(label)} valt geen betrouwbare uitspraak te doen: de deelnemende gemeenten en de "
-                "vergelijkingsgemeenten liepen al voor de start uiteen.")
-    if evaluation.verdict == "geen_verschil":
-        return (f"{label}: geen aantoonbaar verschil. Een daling van meer dan {_amount(evaluation, headline.ci_low)} "
-                f"of een stijging van meer dan {_amount(evaluation, headline.ci_high)} is onwaarschijnlijk.")
-    word, more = ("gedaald", "minder") if evaluation.verdict == "gedaald" else ("gestegen", "meer")
-    relative = headline.relative(headline.estimate)
-    share = f" ({number(abs(relative), 0)}% {more})" if math.isfinite(relative) else ""
-    cause = "door de financieringsafspraak (budgeteffect)" if evaluation.is_budget_effect else "door het initiatief"
-    near, far = sorted([abs(headline.ci_low), abs(headline.ci_high)])
-    text = (f"{label}: waarschijnlijk {word} {cause}, {_amount(evaluation, headline.estimate)} {more} dan zonder "
-            f"initiatief verwacht{share}; marge {number(near, 1)} tot {_amount(evaluation, far)} {more}.")
-    if evaluation.caution:
-        text += f" Lees met voorzichtigheid: {evaluation.caution}."
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# --- amounts with their unit -------------------------------------------------------------------------
+
+
+def _size(record: dict, value: float) -> str:
+    """The size of ``value`` (no sign) with its unit: '4,7 weken', '7,9 per 1.000 inwoners', '€ 17,90 per ...'."""
+    unit, per = record["unit"], record["per"]
+    if unit == "euro":
+        return f"€ {number(abs(value), 2)} per {per}"
+    size = number(abs(value), 1)
+    if unit == "aantal":
+        return f"{size} per {per}"
+    if unit == "weken":
+        return f"{size} {'week' if size == '1,0' else 'weken'}"
+    if unit in ("procent", "procentpunt"):
+        return f"{size} procentpunt"
+    return f"{size} {unit}"
+
+
+def signed_amount(record: dict, value: float) -> str:
+    """A change with its sign and unit word but without the 'per ...': '−4,7', '+€ 2,10'."""
+    if not math.isfinite(value):
+        return "∞" if value > 0 else f"{MINUS}∞"
+    sign = "" if round(value, 2) == 0 else ("+" if value > 0 else MINUS)
+    size = number(abs(value), 2 if record["unit"] == "euro" else 1)
+    return f"{sign}€ {size}" if record["unit"] == "euro" else f"{sign}{size}"
+
+
+def unit_suffix(record: dict) -> str:
+    """What follows a bare number: 'per 1.000 inwoners', 'per verzekerde', 'weken', 'procentpunt'."""
+    unit = record["unit"]
+    if unit in ("euro", "aantal"):
+        return f"per {record['per']}"
+    return {"weken": "weken", "procent": "procentpunt", "procentpunt": "procentpunt"}.get(unit, unit)
+
+
+def short_change(record: dict, value: float) -> str:
+    """A change for a table whose indicator label names the unit: '−4,7', '+€ 2,10', but '−1,1 procentpunt'
+    (a change in a percentage is in points, which the label's '%' does not say)."""
+    text = signed_amount(record, value)
+    return text if record["unit"] in ("euro", "aantal") else f"{text} {unit_suffix(record)}"
+
+
+def change(record: dict, value: float) -> str:
+    """'−4,7 weken', '+€ 2,10 per verzekerde'."""
+    return f"{signed_amount(record, value)} {unit_suffix(record)}"
+
+
+def bounded(low: float, high: float) -> bool:
+    return math.isfinite(low) and math.isfinite(high)
+
+
+def margin(record: dict, low: float, high: float, unit: bool = True) -> str:
+    """Both bounds of an interval with their unit: '−6,5 tot −9,3 per 1.000 inwoners', '€ 7,50 tot € 28,00'.
+
+    Without ``unit`` (a table whose header names it) only the euro sign stays on the bounds."""
+    if not bounded(low, high):
+        return "niet te begrenzen"
+    text = f"{signed_amount(record, low)} tot {signed_amount(record, high)}"
+    return f"{text} {unit_suffix(record)}" if unit else text
+
+
+# --- one effect -------------------------------------------------------------------------------------------
+
+
+def caution_sentence(code: str | None) -> str:
+    return f"Lees met voorzichtigheid: {CAUTION_TEXTS[code]}." if code else ""
+
+
+def verdict_phrase(record: dict) -> str:
+    """'waarschijnlijk gedaald (gunstig)', 'geen aantoonbaar verschil' — for tables and overviews."""
+    text = VERDICT_LABELS[record["verdict"]]
+    if record.get("assessment"):
+        text += f" ({ASSESSMENT_LABELS[record['assessment']]})"
     return text
 
 
-def key_messages(evaluations: list[IndicatorEvaluation], process_lines: list[str] = ()) -> list[str]:
-    """Three to six messages for the steering group, most important first."""
-    shown = [effect_sentence(e) for e in evaluations if e.verdict in ("gedaald", "gestegen")]
-    others = []
-    unclear = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "geen_verschil"]
-    if unclear:
-        others.append(f"Geen aantoonbaar verschil voor {join_words(unclear)}: de gegevens laten geen effect zien dat groter "
-                      "is dan toeval kan verklaren (zie de marges per indicator).")
-    unreliable = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "onbetrouwbaar"]
-    if unreliable:
-        others.append(f"Over {join_words(unreliable)} zeggen de gegevens niets betrouwbaars: de deelnemende gemeenten "
-                      "ontwikkelden zich al voor de start anders dan de vergelijkingsgemeenten, dus de vergelijking "
-                      "is niet eerlijk.")
-    too_little = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "te_weinig"]
-    if too_little:
-        others.append(f"Te weinig gegevens om iets te zeggen over {join_words(too_little)}.")
-    others += list(process_lines)[:1]
-    room = max(6 - len(others), 3)
-    messages = shown[:room] + others
-    if len(messages) < 3:
-        messages.append(coverage_sentence(evaluations))
-    return messages[:6]
+def effect_sentence(record: dict) -> str:
+    """One or two sentences about one indicator that match the estimate's sign, size and interval."""
+    label, verdict = record["label"], record["verdict"]
+    if verdict == "te_weinig":
+        return f"Te weinig gegevens om iets te zeggen over {lower_first(label)}."
+    if verdict == "onbetrouwbaar":
+        return (f"Over {lower_first(label)} valt geen betrouwbare uitspraak te doen: de deelnemende gemeenten en "
+                "de vergelijkingsgemeenten liepen al voor de start uiteen.")
+    low, high = record["ci_low"], record["ci_high"]
+    if verdict == "geen_verschil":
+        if not bounded(low, high):
+            return (f"{label}: geen aantoonbaar verschil. De marge is niet te begrenzen: de gegevens sluiten geen "
+                    "enkele grootte van het effect uit.")
+        return (f"{label}: geen aantoonbaar verschil. Een daling van meer dan {_size(record, low)} of een stijging "
+                f"van meer dan {_size(record, high)} is onwaarschijnlijk.")
+    word, more = ("gedaald", "minder") if verdict == "gedaald" else ("gestegen", "meer")
+    cause = "door de financieringsafspraak (budgeteffect)" if record["budget_effect"] else "door het initiatief"
+    relative = record.get("relative", math.nan)
+    share = f", {number(abs(relative), 0)}% {more}" if relative is not None and math.isfinite(relative) else ""
+    near, far = sorted([abs(low), abs(high)])
+    near_text = f"€ {number(near, 2)}" if record["unit"] == "euro" else number(near, 1)
+    text = (f"{label}: waarschijnlijk {word} {cause}, {_size(record, record['estimate'])} {more} dan zonder "
+            f"het initiatief verwacht{share} (marge {near_text} tot {_size(record, far)} {more}).")
+    if record["budget_effect"]:
+        text += " Dat zegt wat de afspraak deed, niet wat de samenwerking opleverde."
+    elif record.get("assessment") in ("gunstig", "ongunstig"):
+        text += f" Dat is {record['assessment']}."
+    elif record.get("assessment") == "ambigu":
+        text += " Of dat gunstig is, hangt af van de reden; dat is aan de stuurgroep."
+    caution = caution_sentence(record.get("caution"))
+    return f"{text} {caution}".strip()
 
 
-def coverage_sentence(evaluations: list[IndicatorEvaluation]) -> str:
-    covered = {d for e in evaluations for d in e.indicator.domains}
+def short_finding(record: dict) -> str:
+    """The finding for the kernboodschap: verdict, size, margin, direction and caution in one short sentence."""
+    if record["verdict"] not in SHOWN:
+        return effect_sentence(record)
+    more = "minder" if record["verdict"] == "gedaald" else "meer"
+    text = (f"{record['label']}: {VERDICT_LABELS[record['verdict']]}, {_size(record, record['estimate'])} {more} dan "
+            f"verwacht (marge {margin(record, record['ci_low'], record['ci_high'], unit=False)}). "
+            f"{upper_first(ASSESSMENT_LABELS[record['assessment']])}.")
+    caution = caution_sentence(record.get("caution"))
+    return f"{text} {caution}".strip()
+
+
+# --- overviews: counts and Quintuple Aim coverage -------------------------------------------------------
+
+
+def counts(records: list[dict]) -> dict[str, int]:
+    """Indicators per kind of conclusion: gunstig, ongunstig, ambigu, budgeteffect, geen_verschil, geen_uitspraak."""
+    out = dict.fromkeys(("gunstig", "ongunstig", "ambigu", "budgeteffect", "geen_verschil", "geen_uitspraak",
+                         "voorzichtig"), 0)
+    for r in records:
+        if r["verdict"] in SHOWN:
+            out[r["assessment"]] += 1
+            out["voorzichtig"] += bool(r.get("caution"))
+        elif r["verdict"] == "geen_verschil":
+            out["geen_verschil"] += 1
+        else:
+            out["geen_uitspraak"] += 1
+    return out
+
+
+COUNT_WORDS = {"gunstig": ("gunstig effect", "gunstige effecten"),
+               "ongunstig": ("ongunstig effect", "ongunstige effecten"),
+               "ambigu": ("effect dat niet eenduidig gunstig is", "effecten die niet eenduidig gunstig zijn"),
+               "budgeteffect": ("budgeteffect", "budgeteffecten"),
+               "geen_verschil": ("indicator zonder aantoonbaar verschil", "indicatoren zonder aantoonbaar verschil"),
+               "geen_uitspraak": ("indicator zonder betrouwbare uitspraak", "indicatoren zonder betrouwbare uitspraak")}
+
+
+def findings_line(records: list[dict]) -> str:
+    """'2 gunstige effecten, 1 budgeteffect, 3 indicatoren zonder aantoonbaar verschil; 1 effect met voorzichtigheid te lezen'."""
+    tally = counts(records)
+    parts = [plural(tally[k], *COUNT_WORDS[k]) for k in COUNT_WORDS if tally[k]]
+    text = ", ".join(parts) if parts else "geen indicatoren"
+    if tally["voorzichtig"]:
+        text += f"; {plural(tally['voorzichtig'], 'effect', 'effecten')} met voorzichtigheid te lezen"
+    return text
+
+
+def domain_status(records: list[dict], domain: str) -> str:
+    """What the evidence says about one Quintuple Aim goal, with direction and caution."""
+    related = [r for r in records if domain in r["domains"]]
+    if not related:
+        return "niet gemeten"
+    shown = [r for r in related if r["verdict"] in SHOWN]
+    if shown:
+        parts = []
+        for r in shown:
+            arrow = "↓" if r["verdict"] == "gedaald" else "↑"
+            part = f"{arrow} {lower_first(r['label'])} ({ASSESSMENT_LABELS[r['assessment']]}"
+            parts.append(part + ("; lees met voorzichtigheid)" if r.get("caution") else ")"))
+        return "; ".join(parts)
+    if all(r["verdict"] in ("onbetrouwbaar", "te_weinig") for r in related):
+        return "gemeten, geen betrouwbare uitspraak"
+    return "gemeten, geen aantoonbaar verschil"
+
+
+def coverage_sentence(records: list[dict]) -> str:
+    covered = {d for r in records for d in r["domains"]}
     missing = [DOMAIN_LABELS[d] for d in DOMAIN_LABELS if d not in covered]
     text = f"De indicatoren gaan over {join_words([DOMAIN_LABELS[d] for d in DOMAIN_LABELS if d in covered])}"
     return text + (f"; over {join_words(missing)} zegt deze evaluatie niets." if missing else ".")
-

@@ -1,0 +1,54 @@
+"""The begrippenlijst: every technical word the reports use, explained in plain Dutch.
+
+A test reads every rendered report and checks that each of these words that occurs in it is here,
+and that no word from the list of jargon to avoid occurs at all.
+"""
+
+from __future__ import annotations
+
+TERMS = {
+    "budgeteffect": "Een verandering die de financieringsafspraak zelf oplegt, zoals een vastgezet budget. Het "
+                    "laat zien wat de afspraak deed, niet wat de samenwerking opleverde.",
+    "deelnemende gemeenten": "De gemeenten waar het initiatief loopt.",
+    "effect": "Het verschil tussen wat er na de start gebeurde in de deelnemende gemeenten en wat er zonder het "
+              "initiatief zou zijn gebeurd, afgeleid uit de vergelijkingsgemeenten.",
+    "gespreide start": "De gemeenten begonnen niet tegelijk maar in verschillende jaren (startgroepen).",
+    "gunstig of ongunstig": "Of een aangetoonde verandering de gewenste kant op gaat. Dat volgt uit de "
+                            "indicatorenlijst: bij sommige indicatoren is lager beter, bij andere hoger; bij een "
+                            "paar hangt het af van de reden.",
+    "marge": "De onzekerheidsmarge (betrouwbaarheidsinterval): tussen deze waarden ligt het werkelijke effect "
+             "waarschijnlijk. Ligt nul in de marge, dan is er geen aantoonbaar verschil.",
+    "mediaan": "De middelste score als je alle scores op volgorde legt.",
+    "monitoring": "Volgen hoe indicatoren zich ontwikkelen. Monitoring laat zien wat er gebeurt, niet of het "
+                  "initiatief de oorzaak is.",
+    "p-waarde": "De kans op een verschil van minstens deze grootte als het initiatief geen effect had. Hoe kleiner, "
+                "hoe minder het verschil op toeval lijkt.",
+    "parallelle trends": "De aanname dat de deelnemende gemeenten zich zonder het initiatief net zo zouden hebben "
+                         "ontwikkeld als de vergelijkingsgemeenten.",
+    "placebotoets": "Een controle met een verzonnen startmoment enkele jaren vóór de echte start, alleen op "
+                    "gegevens van vóór de start. Vinden we dan al een 'effect', dan liepen de groepen al uiteen.",
+    "randomisatie-inferentie": "De onzekerheid bepalen door de deelname bij toeval aan andere gemeenten toe te "
+                               "wijzen en te kijken hoe uitzonderlijk het echte verschil is tussen al die "
+                               "denkbeeldige verschillen.",
+    "startgroep": "Gemeenten die in hetzelfde jaar met het initiatief begonnen.",
+    "verdeeld": "De partners zijn het oneens: vier of meer scores liggen meer dan één punt van de mediaan af "
+                "(de regel van het SCIROCCO-model).",
+    "vergelijkingsgemeenten": "Gemeenten die niet aan het initiatief deelnemen en laten zien hoe de indicatoren "
+                              "zich zonder het initiatief ontwikkelden.",
+    "vergelijkingspunt": "De periode waarmee elk punt in een figuur over het verloop wordt vergeleken; daar is "
+                         "het verschil per definitie nul.",
+    "verschil-in-verschillen": "De vergelijking van de verandering in de deelnemende gemeenten met de verandering "
+                               "in de vergelijkingsgemeenten (difference-in-differences).",
+    "wild cluster bootstrap": "Een andere manier om de onzekerheid te bepalen, door de gegevens per gemeente "
+                              "vaak opnieuw te trekken. Met minder dan vier deelnemende gemeenten zegt zij weinig.",
+    "SCIROCCO-model": "Een Europees model waarin elke partner per onderwerp scoort hoe ver de samenwerking is "
+                      "(0 = nog niet begonnen, 5 = volledig ingebed).",
+}
+AVOID = ("clusters", "invloedsfunctie", "Holm", "95%-BI", "ijkpunt", "nep-start", "afgeschermd", "Kruskal",
+         "null", "eenheid/eenheden")
+"""Jargon and leftovers that no reader should meet (issue 11): they have a plain word in TERMS instead."""
+
+
+def terms() -> list[tuple[str, str]]:
+    """The begrippenlijst in alphabetical order (case-insensitive)."""
+    return sorted(TERMS.items(), key=lambda item: item[0].lower())

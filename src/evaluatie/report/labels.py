@@ -1,0 +1,90 @@
+"""Dutch labels for the codes of params and results, in one place for every page."""
+
+from __future__ import annotations
+
+from evaluatie.formats import number
+
+KIND_LABELS = {
+    "gemeente": "gemeente", "zorgverzekeraar": "zorgverzekeraar", "zorgkantoor": "zorgkantoor",
+    "zorgaanbieder": "zorgaanbieder", "huisartsen": "huisartsen", "welzijn": "welzijnsorganisatie",
+    "woningcorporatie": "woningcorporatie", "ggd": "GGD", "inwoners": "inwoners", "overig": "overig",
+}
+FINANCING_LABELS = {
+    "payment_title": "Betaaltitel", "volume_basis": "Volumegrondslag", "cap": "Plafond",
+    "shared_savings": "Gedeelde besparingen", "contracting": "Contractvorm", "contract_years": "Contractduur (jaar)",
+    "risk_pooling": "Risicoverevening tussen gemeenten", "pooled_laws": "Gebundelde financiering",
+    "pooled_share": "Deel van het budget in de gedeelde pot", "kassier": "Kassierspartij", "lumpsum": "Lumpsum",
+    "description": "Toelichting",
+}
+VALUE_LABELS = {
+    "aanbod": "aanbod (betalen voor beschikbaarheid of productie)", "resultaat": "resultaat", "gemengd": "gemengd",
+    "populatie": "populatie", "caseload": "caseload", "geen": "geen", "per_aanbieder": "per aanbieder",
+    "populatie_2e_lijn": "populatie, tweede lijn", "populatie_0_1_2_lijn": "populatie, nulde tot en met tweede lijn",
+    "inkoper_aanbieder": "tussen inkoper en aanbieder", "aanbieder_aanbieder": "tussen aanbieders",
+    "inkoper_inkoper": "tussen inkopers (bijvoorbeeld gemeente en zorgverzekeraar)",
+    "partnerschap": "partnerschap met bestaande aanbieders", "competitie": "competitie",
+    "hoofdaannemer": "hoofdaannemer", "solidariteit": "solidariteit", "profijt": "profijt", "tussenvorm": "tussenvorm",
+    "all_untreated": "alle gemeenten die niet deelnemen", "list": "een vaste lijst van gemeenten",
+    "default": "standaard", "scirocco": "SCIROCCO-volwassenheidsmodel", "rivm": "RIVM-fasen",
+    "ketenzorg": "Ontwikkelingsmodel voor Ketenzorg", "regenboog": "Regenboogmodel",
+    "financiering": "vragen over financiering", "doelen_governance": "doelen en sturing",
+    "never_treated": "gemeenten die nooit meededen", "not_yet_treated": "gemeenten die nog niet meededen",
+    "auto": "automatisch", "cluster": "geclusterde standaardfouten", "randomization": "randomisatie",
+    "wild_bootstrap": "wild cluster bootstrap",
+}
+PAYER_LABELS = {"Zvw": "zorgverzekeraar (Zvw)", "Wlz": "zorgkantoor (Wlz)", "Wmo": "gemeente (Wmo)",
+                "Jeugdwet": "gemeente (Jeugdwet)", "Participatiewet": "gemeente (Participatiewet)"}
+PARAM_LABELS = {
+    "demo": "Verzonnen gegevens (demo)",
+    "treatment.intensity": "Deel van budget of bevolking in het initiatief",
+    "treatment.anticipation": "Perioden waarin een effect al voor de start mag optreden",
+    "control_group.type": "Vergelijkingsgemeenten",
+    "control_group.units": "Vaste lijst van vergelijkingsgemeenten",
+    "control_group.regions": "Alleen vergelijkingsgemeenten uit de regio's",
+    "control_group.exclude": "Uitgesloten gemeenten",
+    "control_group.exclude_other_initiatives": "Gemeenten in een ander initiatief uitsluiten",
+    "data.units": "Bestand met gemeenten", "data.panel": "Bestand met indicatoren",
+    "data.sources": "Eigen bronbestanden (zie gegevensbronnen)",
+    "process.responses": "Vragenlijsten", "process.interviews": "Gecodeerde interviews",
+    "process.instruments": "Vragenlijstonderdelen", "process.column_mapping": "Andere kolomnamen in de vragenlijst",
+    "process.codebook": "Codeboek van de interviews", "process.min_group_size": "Kleinste groep die getoond wordt",
+    "process.show_organisation_names": "Namen van organisaties in citaten tonen",
+    "report.confidence_level": "Betrouwbaarheid van de marges", "report.seed": "Startgetal voor het toeval",
+    "report.contact": "Contact voor vragen",
+    "outcome.inference": "Methode voor de onzekerheid",
+    "outcome.control_group": "Vergelijkingsgroep bij gespreide start",
+}
+SHOWN_ELSEWHERE = ("id", "name", "region", "description", "partners", "treatment.units", "indicators", "financing")
+
+
+def value_label(value) -> str:
+    """A params value as a reader says it: 'ja', '95%', 'SCIROCCO-volwassenheidsmodel', 'niet opgegeven'."""
+    if value is None or value == [] or value == {}:
+        return "niet opgegeven"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return f"{number(100 * value, 0)}%" if 0 < value <= 1 else number(value, 2)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_label(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {value_label(v)}" for k, v in value.items())
+    return VALUE_LABELS.get(value, str(value))
+
+
+def parameter_rows(dump: dict, prefix: str = "") -> list[tuple[str, str]]:
+    """(Dutch label, value) for every analysis parameter of a params dump; what the body shows is left out."""
+    rows = []
+    for key, value in dump.items():
+        path = f"{prefix}{key}"
+        if path in SHOWN_ELSEWHERE:
+            continue
+        if path == "data.sources":
+            if value is not None:
+                rows.append((PARAM_LABELS[path], "ja"))
+            continue
+        if isinstance(value, dict) and path not in PARAM_LABELS:
+            rows += parameter_rows(value, f"{path}.")
+            continue
+        rows.append((PARAM_LABELS.get(path, f"Parameter {path}"), value_label(value)))
+    return rows

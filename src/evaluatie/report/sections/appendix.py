@@ -1,0 +1,171 @@
+"""The bijlagen: begrippenlijst, methods, the effect per period, and the full tables."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from markupsafe import Markup
+
+from evaluatie.data.study import Study
+from evaluatie.formats import join_words, number, p_value, signed
+from evaluatie.outcome.evaluation import PLACEBO_CAUTION, PLACEBO_UNRELIABLE, IndicatorEvaluation
+from evaluatie.outcome.inference import AUTO_MIN_TREATED, WILD_BOOTSTRAP_MIN_TREATED
+from evaluatie.process import ProcessEvaluation
+from evaluatie.report import figures
+from evaluatie.report.glossary import terms
+from evaluatie.report.markup import Section, section, table
+from evaluatie.report.labels import parameter_rows, value_label
+from evaluatie.report.sections.body import municipality_tables
+from evaluatie.report.sections.process import process_appendix
+from evaluatie.report.text import change, margin, plural, short_change
+
+METHOD_NAMES = {"twfe": "verschil-in-verschillen met vaste effecten per gemeente en per periode",
+                "callaway_santanna": "verschil-in-verschillen per startgroep (Callaway & Sant'Anna)"}
+INFERENCE_NAMES = {"randomization": "randomisatie-inferentie", "cluster": "standaardfouten per gemeente",
+                   "wild_bootstrap": "wild cluster bootstrap",
+                   "influence_function": "standaardfouten per gemeente (uit de schatting per startgroep)"}
+ROLES = {"units": "gemeenten en kenmerken", "panel": "indicatoren per periode", "responses": "vragenlijsten",
+         "interviews": "gecodeerde interviews"}
+
+
+def glossary() -> Section:
+    return section("glossary.html.j2", "Begrippenlijst", terms=terms())
+
+
+def inference_paragraphs(evaluations: list[IndicatorEvaluation]) -> list[str]:
+    """Which inference was used and why, and why a second opinion is or is not shown (from the codes)."""
+    headlines = [e.headline for e in evaluations if e.headline]
+    used = {h.inference for h in headlines}
+    parts = []
+    if "randomization" in used:
+        parts.append(f"Met minder dan {AUTO_MIN_TREATED} deelnemende gemeenten zijn gewone standaardfouten te "
+                     "optimistisch: ze maken marges te smal. We gebruiken dan randomisatie-inferentie: we wijzen de "
+                     "deelname bij toeval aan andere gemeenten toe (alle mogelijke toewijzingen, of 999 willekeurige "
+                     "als dat er heel veel zijn) en kijken hoe uitzonderlijk het echte verschil is.")
+    if "cluster" in used:
+        parts.append(f"Met {AUTO_MIN_TREATED} of meer deelnemende gemeenten gebruiken we standaardfouten die "
+                     "rekening houden met metingen van dezelfde gemeente door de jaren heen.")
+    if any(h.second_opinion for h in headlines):
+        parts.append("Naast het hoofdresultaat tonen we een tweede bepaling van de marge met de wild cluster "
+                     "bootstrap: liggen beide marges aan dezelfde kant van nul, dan staat de conclusie steviger.")
+    if any("wild_bootstrap" in h.withheld for h in headlines):
+        parts.append(f"Met minder dan {WILD_BOOTSTRAP_MIN_TREATED} deelnemende gemeenten tonen we de wild cluster "
+                     "bootstrap niet als tweede mening: met zo weinig deelnemers vindt die methode vrijwel nooit "
+                     "een effect, ook als het er is (met één deelnemende gemeente zijn haar marges tientallen keren "
+                     "breder dan de randomisatiemarges). Ze zou dan twijfel zaaien die niets over het effect zegt.")
+    if "influence_function" in used:
+        parts.append("De gemeenten begonnen in verschillende jaren. De gewone methode is dan vertekend als het effect "
+                     "met de tijd verandert; daarom vergelijken we elke startgroep alleen met gemeenten die nooit "
+                     "meededen (Callaway & Sant'Anna). De marges komen uit die schatting; met weinig gemeenten per "
+                     "startgroep zijn ze eerder te smal dan te breed.")
+    return parts
+
+
+def _control_text(study: Study) -> str:
+    rule = study.params.control_group
+    count = len(study.control_units)
+    if rule.type == "list":
+        text = f"{plural(count, 'gemeente', 'gemeenten')} die de evaluatie zelf heeft gekozen"
+    else:
+        text = f"{plural(count, 'gemeente', 'gemeenten')} die niet aan dit initiatief deelnemen"
+        if rule.regions:
+            text += f", uit de regio's {join_words(rule.regions)}"
+    if rule.exclude_other_initiatives:
+        text += "; gemeenten in een ander initiatief tellen niet mee"
+    return text + "."
+
+
+def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
+    """Design, assumptions, inference, control group, parameters (and the what-if settings of this run
+    from ``evaluatie run -p``), data, and the indicators without an estimate with the reason."""
+    changed = study.initiative.overrides
+    level = number(100 * study.params.report.confidence_level, 0)
+    used = sorted({METHOD_NAMES[e.headline.method] for e in evaluations if e.headline})
+    parameters = table("Parameters van deze evaluatie", ["Parameter", "Waarde"],
+                       parameter_rows(study.params.model_dump(mode="json")))
+    overrides = table("Parameters gewijzigd voor deze run", ["Parameter", "Waarde"],
+                      [[key, value_label(value)] for key, value in changed.items()]) if changed else None
+    failed = [(e.indicator.label, e.failure) for e in evaluations if e.failure]
+    files = table("Gegevensbronnen", ["Gegevens", "Bestand", "Controlegetal (SHA-256)"],
+                  [[ROLES.get(f.role, f.role), f.path, Markup('<span class="hash">{}</span>').format(f.sha256)]
+                   for f in study.data_files])
+    partial = any(e.events is not None and e.events.partial_start for e in evaluations)
+    return section("methods.html.j2", "Methoden", used=join_words(used), level=level,
+                   inference=inference_paragraphs(evaluations), control=_control_text(study),
+                   parameters=parameters, overrides=overrides, failed=failed, files=files, partial=partial,
+                   placebo_unreliable=number(PLACEBO_UNRELIABLE, 2), placebo_caution=number(PLACEBO_CAUTION, 2))
+
+
+ARTICLES = {"jaar": "het", "kwartaal": "het", "meting": "de"}
+
+
+def caption(evaluation: IndicatorEvaluation, level: str) -> str:
+    """What the event-time figure shows, its real reference period, and the pre-start points off zero."""
+    events, record = evaluation.events, evaluation.record()
+    step, the = events.step, ARTICLES[events.step]
+    zero = "het startjaar, deels met initiatief" if events.partial_start else f"{the} eerste {step} met het initiatief"
+    parts = [f"Verschil per {step} ten opzichte van de start (0 = {zero})."]
+    if events.reference == "fixed":
+        parts.append(f"Vergelijkingspunt is {signed(events.reference_time, 0)} ({the} laatste {step} voor de start): "
+                     "daar is het verschil nul per definitie.")
+    else:
+        parts.append(f"Voor de start vergelijkt elk punt een {step} met {the} {step} ervoor; na de start is het "
+                     f"vergelijkingspunt {the} laatste {step} voor de start.")
+    if not events.bands:
+        n = evaluation.headline.n_treated
+        parts.append(f"Met {plural(n, 'deelnemende gemeente', 'deelnemende gemeenten')} zijn marges per {step} niet "
+                     "betrouwbaar te berekenen; de punten tonen alleen de schatting. Of de trends vooraf gelijk "
+                     "liepen, toetst de placebotoets"
+                     + (f" (p = {p_value(evaluation.placebo_p)})." if evaluation.placebo_p is not None else "."))
+    elif events.off_zero:
+        points = events.table.set_index("event_time").loc[list(events.off_zero)]
+        listed = join_words([f"{signed(k, 0)} ({change(record, r.estimate)})" for k, r in points.iterrows()])
+        parts.append(f"Voor de start {'ligt één punt' if len(points) == 1 else f'liggen {len(points)} punten'} "
+                     f"duidelijk naast nul: {listed}. Daar liepen de groepen al uiteen"
+                     + (f"; de placebotoets over de hele periode voor de start slaat niet aan (p = "
+                        f"{p_value(evaluation.placebo_p)}), maar lees het effect met die kanttekening."
+                        if evaluation.placebo_p is not None and evaluation.placebo_p >= PLACEBO_CAUTION else "."))
+    else:
+        parts.append(f"Voor de start liggen de punten rond nul (alle {level}%-marges bevatten nul): dat steunt de "
+                     "vergelijking.")
+    return " ".join(parts)
+
+
+def event_times(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
+    level = number(100 * study.params.report.confidence_level, 0)
+    items = []
+    for e in evaluations:
+        if e.events is None or e.events.table.dropna(subset=["estimate"]).empty:
+            continue
+        chart = figures.event_time_chart(e.events, e.indicator, e.indicator.source, level)
+        items.append({"label": e.indicator.label, "chart": figures.Chart(chart.svg, chart.alt, caption(e, level),
+                                                                          chart.source, chart.width, chart.height)})
+    return section("event_times.html.j2", "Verloop per periode", items=items)
+
+
+def tables(study: Study, evaluations: list[IndicatorEvaluation], process: ProcessEvaluation | None,
+           per_unit: pd.DataFrame | None = None) -> Section:
+    level = number(100 * study.params.report.confidence_level, 0)
+    estimates, checks = [], []
+    for e in evaluations:
+        h, r = e.headline, e.record()
+        if h is None:
+            estimates.append([e.indicator.label, "–", "–", "–"])
+            checks.append([e.indicator.label, "–", "–", "–", "–"])
+            continue
+        second = (margin(r, h.second_opinion.ci_low, h.second_opinion.ci_high, unit=False) if h.second_opinion
+                  else "niet getoond (te weinig gemeenten)" if h.withheld else "–")
+        estimates.append([e.indicator.label, short_change(r, h.estimate), margin(r, h.ci_low, h.ci_high, unit=False),
+                          p_value(h.p_value)])
+        checks.append([e.indicator.label, INFERENCE_NAMES.get(h.inference, h.inference), second,
+                       p_value(e.placebo_p) if e.placebo_p is not None else "–",
+                       short_change(r, h.detectable).lstrip("+") if math.isfinite(h.detectable) else "niet te bepalen"])
+    return section("tables.html.j2", "Tabellen", process=process_appendix(process),
+                   municipalities=municipality_tables(per_unit, evaluations) if per_unit is not None else [],
+                   estimates=table(f"Schattingen per indicator, met {level}%-marge (in de eenheid van de indicator)",
+                                   ["Indicator", "Effect", "Marge", "p-waarde"], estimates,
+                                   numeric=["Effect", "p-waarde"]),
+                   checks=table("Onzekerheid en controles per indicator",
+                                ["Indicator", "Onzekerheid bepaald met", "Tweede bepaling", "Placebotoets (p)",
+                                 "Kleinst aantoonbaar effect"], checks))

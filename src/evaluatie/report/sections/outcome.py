@@ -1,0 +1,156 @@
+"""The outcome evaluation in the body: the effects per indicator, and who pays, who saves."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from evaluatie.data.study import Study
+from evaluatie.formats import euro_amount, join_words, number, p_value
+from evaluatie.outcome.evaluation import IndicatorEvaluation, Note
+from evaluatie.outcome.money import MoneyEffect, money_effects, overlapping
+from evaluatie.report import figures
+from evaluatie.report.markup import Section, section, table
+from evaluatie.report.labels import PAYER_LABELS
+from evaluatie.report.text import (
+    VERDICT_LABELS, caution_sentence, change, effect_sentence, margin, plural, short_change, verdict_phrase,
+)
+
+STEP_WORDS = {"jaar": ("jaar", "jaar"), "kwartaal": ("kwartaal", "kwartalen"), "meting": ("meting", "metingen")}
+THIN = {"few_pre": ("periode voor de start", "perioden voor de start",
+                    "; of de trends vooraf gelijk liepen, is dan nauwelijks te toetsen"),
+        "few_post": ("periode na de start", "perioden na de start",
+                     "; effecten die later komen, zoals van preventie, zijn nog niet te zien"),
+        "few_controls": ("vergelijkingsgemeente", "vergelijkingsgemeenten", "")}
+START_WORDS = {"jaar": "in het startjaar", "kwartaal": "in het eerste kwartaal", "meting": "bij de eerste meting"}
+
+
+def note_sentence(note: Note, evaluation: IndicatorEvaluation) -> str:
+    """One plain sentence for a fact the analysis noted about an indicator."""
+    record, v = evaluation.record(), note.values
+    if note.code == "definition_break":
+        years = join_words([str(y) for y in v["years"]])
+        return (f"De definitie veranderde in {years}, tussen voor en na de start. {evaluation.indicator.break_note or ''} "
+                "Was die wijziging niet overal even groot, dan kleurt ze het effect.").replace("  ", " ")
+    if note.code == "budget_effect":
+        return ("Het initiatief stuurt deze indicator zelf (bijvoorbeeld met een vast budget). Het verschil is een "
+                "budgeteffect: het laat zien wat de afspraak deed, niet wat de samenwerking opleverde.")
+    if note.code == "no_pre_post":
+        return "Er zijn geen gegevens van de deelnemende gemeenten van zowel voor als na de start."
+    if note.code == "estimate_failed":
+        return f"Met deze gegevens is geen schatting te maken: {v.get('reason', 'te weinig gemeenten of perioden met een meting')}."
+    if note.code == "placebo_failed":
+        return (f"De placebotoets slaat aan (p = {p_value(v['p'])}): al voor de start liepen de deelnemende en de "
+                "vergelijkingsgemeenten duidelijk uiteen. Het verschil na de start is daarom niet betrouwbaar aan "
+                "het initiatief toe te schrijven.")
+    if note.code == "leave_one_out":
+        return (f"Zonder één van de deelnemende gemeenten ligt het effect tussen {change(record, v['low'])} en "
+                f"{change(record, v['high'])}, en niet elke schatting is dan nog aantoonbaar: het effect hangt "
+                "sterk af van enkele gemeenten.")
+    if note.code in THIN:
+        one, many, tail = THIN[note.code]
+        return (f"Er {'is' if v['n'] == 1 else 'zijn'} maar {plural(v['n'], one, many)} (advies: minstens "
+                f"{v['advised']}){tail}.")
+    if note.code == "missing":
+        return (f"Van {number(100 * v['share'], 0)}% van de combinaties van gemeente en periode ontbreekt de meting; "
+                "als dat niet toevallig is, kan het beeld vertekenen.")
+    if note.code == "dynamic":
+        return dynamic_sentence(note, record)
+    raise KeyError(note.code)
+
+
+def dynamic_sentence(note: Note, record: dict) -> str:
+    """How the effect grows or shrinks with time since joining, each point with its margin."""
+    v = note.values
+    one, many = STEP_WORDS[v["step"]]
+    first, last = v["first"], v["last"]
+    later = plural(v["steps"], one, many)
+    return (f"Het effect verandert met de duur van deelname: {START_WORDS[v['step']]} {change(record, first['estimate'])} "
+            f"(marge {margin(record, first['ci_low'], first['ci_high'])}), {later} later "
+            f"{change(record, last['estimate'])} (marge {margin(record, last['ci_low'], last['ci_high'])}). Dat "
+            f"laatste punt rust op de {plural(int(last['n_units']), 'gemeente', 'gemeenten')} die zo lang meedoen.")
+
+
+def comparison_line(evaluations: list[IndicatorEvaluation]) -> str:
+    """'8 deelnemende gemeenten vergeleken met 86 vergelijkingsgemeenten' (the largest numbers of any indicator)."""
+    shown = [e.headline for e in evaluations if e.headline]
+    if not shown:
+        return ""
+    treated, control = max(h.n_treated for h in shown), max(h.n_control for h in shown)
+    return (f"We vergelijken {plural(treated, 'deelnemende gemeente', 'deelnemende gemeenten')} met "
+            f"{plural(control, 'vergelijkingsgemeente', 'vergelijkingsgemeenten')}.")
+
+
+def second_opinion_line(evaluation: IndicatorEvaluation) -> str:
+    h = evaluation.headline
+    if h is None or h.second_opinion is None:
+        return ""
+    s = h.second_opinion
+    return f"Tweede bepaling van de marge (wild cluster bootstrap): {margin(evaluation.record(), s.ci_low, s.ci_high)}."
+
+
+def effect_rows(evaluations: list[IndicatorEvaluation]) -> pd.DataFrame:
+    return pd.DataFrame([e.record() for e in evaluations])
+
+
+def effects(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
+    """The effects table and figure, then per indicator: the sentence, the design, the trend figure, the notes."""
+    level = number(100 * study.params.report.confidence_level, 0)
+    records = [e.record() for e in evaluations]
+    overview = table(
+        "Effect per indicator (in de eenheid van de indicator)", ["Indicator", "Effect", f"Marge ({level}%)", "Conclusie"],
+        [[r["label"] + (" (budgeteffect)" if r["budget_effect"] else ""),
+          short_change(r, r["estimate"]) if math.isfinite(r["estimate"]) else "–",
+          margin(r, r["ci_low"], r["ci_high"], unit=False) if math.isfinite(r["estimate"]) else "–",
+          verdict_phrase(r) + ("; lees met voorzichtigheid" if r["caution"] else "")] for r in records],
+        numeric=["Effect"])
+    rows = effect_rows(evaluations).dropna(subset=["relative"])
+    forest = None
+    if not rows.empty:
+        forest = figures.effects_chart(rows, source=_sources(evaluations),
+                                       caption="Effect per indicator in procenten van de verwachte waarde zonder "
+                                               "initiatief, met de marge.")
+    indicators = []
+    for e, r in zip(evaluations, records):
+        indicators.append({
+            "label": e.indicator.label, "sentence": effect_sentence(r),
+            "design": second_opinion_line(e),
+            "notes": [note_sentence(n, e) for n in e.notes],
+            "cautions": [caution_sentence(c) for c in e.cautions[1:]] if e.verdict in ("gedaald", "gestegen") else [],
+        })
+    trends = figures.trend_grid([(e.frame, e.indicator) for e in evaluations], _sources(evaluations))
+    return section("effects.html.j2", "Effecten", overview=overview, forest=forest, indicators=indicators, trends=trends,
+                   comparison=comparison_line(evaluations))
+
+
+def _sources(evaluations: list[IndicatorEvaluation]) -> str:
+    return "; ".join(dict.fromkeys(e.indicator.source for e in evaluations))
+
+
+def money(evaluations: list[IndicatorEvaluation]) -> Section:
+    """Who pays, who saves: effects in euros per year and since the start, by payer."""
+    effects_ = money_effects(evaluations)
+    rows = [[f"{m.label} ({_price(m)})", PAYER_LABELS[m.law], *_amounts(m)] for m in effects_]
+    shown = [m for m in effects_ if m.status == "shown"]
+    money_table = table("Wie betaalt, wie bespaart (alle deelnemende gemeenten samen, per jaar)",
+                        ["Indicator (aangenomen prijs)", "Betaler", "Besparing per jaar", "Marge per jaar",
+                         "Sinds de start"], rows, numeric=["Besparing per jaar"]) if rows else None
+    savers = [PAYER_LABELS[m.law] for m in shown if m.saving_low > 0]
+    payers = [PAYER_LABELS[m.law] for m in shown if m.saving_high < 0]
+    return section("money.html.j2", "Wie betaalt, wie bespaart?", table=money_table, overlap=overlapping(shown),
+                   savers=join_words(savers), payers=join_words(payers), any_shown=bool(shown))
+
+
+def _price(m: MoneyEffect) -> str:
+    return "het bedrag zelf" if m.price is None else f"€ {number(m.price, 0)} per keer"
+
+
+def _amounts(m: MoneyEffect) -> list[str]:
+    if m.status == "budget_effect":
+        return ["geen besparing door de samenwerking", "de uitgaven zijn vastgezet door de budgetafspraak", "–"]
+    if m.status != "shown":
+        return [VERDICT_LABELS[m.status], "–", "–"]
+    return [euro_amount(m.saving), f"{euro_amount(m.saving_low)} tot {euro_amount(m.saving_high)}",
+            f"{euro_amount(m.saving * m.years)} over {number(m.years, 1)} jaar"]
+

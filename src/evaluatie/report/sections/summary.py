@@ -1,0 +1,118 @@
+"""The kernboodschap: one page for the steering group, written from the verdict codes.
+
+What was done, three to five findings, how sure we are, and what it means for the steering group.
+"""
+
+from __future__ import annotations
+
+from evaluatie.data.study import Study
+from evaluatie.formats import join_words, period_text
+from evaluatie.outcome.evaluation import IndicatorEvaluation
+from evaluatie.periods import parse_period
+from evaluatie.process import ProcessEvaluation
+from evaluatie.report.markup import Section, section
+from evaluatie.report.process_text import summary_line
+from evaluatie.report.text import lower_first, plural, short_finding
+
+MAX_FINDINGS = 5
+
+
+def _labels(evaluations: list[IndicatorEvaluation]) -> str:
+    return join_words([lower_first(e.indicator.label) for e in evaluations])
+
+
+def what_was_done(study: Study, evaluations: list[IndicatorEvaluation], process: ProcessEvaluation | None) -> str:
+    starts = sorted(study.treated_starts.values(), key=lambda p: p.start_time)
+    last = max(study.panel.period.unique(), key=lambda p: parse_period(p).end_time)
+    since = period_text(starts[0]) + (f" (de laatste begon in {period_text(starts[-1])})" if starts[-1] != starts[0]
+                                      else "")
+    n = len(study.treated_starts)
+    text = (f"{study.params.name} loopt sinds {since} in {plural(n, 'gemeente', 'gemeenten')}. We vergeleken "
+            f"{plural(len(evaluations), 'indicator', 'indicatoren')} met "
+            f"{plural(len(study.control_units), 'vergelijkingsgemeente', 'vergelijkingsgemeenten')} die niet "
+            f"meedoen, met gegevens tot en met {period_text(last)}.")
+    if process is not None and process.waves:
+        text += f" De partners vulden in {join_words([str(w) for w in process.waves])} een vragenlijst in"
+        text += " en er zijn interviews gehouden." if not process.code_counts.empty else "."
+    return text
+
+
+def findings(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation | None) -> list[str]:
+    """Three to five findings: shown effects first, then what could not be shown, then the process."""
+    shown = [short_finding(e.record()) for e in evaluations if e.verdict in ("gedaald", "gestegen")]
+    others = []
+    unclear = [e for e in evaluations if e.verdict == "geen_verschil"]
+    if unclear:
+        others.append(f"Geen aantoonbaar verschil voor {_labels(unclear)}: de gegevens laten geen effect zien dat "
+                      "groter is dan toeval kan verklaren. Dat is iets anders dan 'geen effect'.")
+    unreliable = [e for e in evaluations if e.verdict == "onbetrouwbaar"]
+    if unreliable:
+        others.append(f"Over {_labels(unreliable)} zeggen de gegevens niets betrouwbaars: de deelnemende gemeenten "
+                      "ontwikkelden zich al voor de start anders dan de vergelijkingsgemeenten.")
+    too_little = [e for e in evaluations if e.verdict == "te_weinig"]
+    if too_little:
+        others.append(f"Te weinig gegevens om iets te zeggen over {_labels(too_little)}.")
+    line = summary_line(process) if process is not None else None
+    if line:
+        others.append(line)
+    room = max(MAX_FINDINGS - len(others), 2)
+    return (shown[:room] + others)[:MAX_FINDINGS]
+
+
+def certainty(study: Study, evaluations: list[IndicatorEvaluation]) -> list[str]:
+    """How sure we are: the strength of the comparison, said from the design and the checks."""
+    n = len(study.treated_starts)
+    lines = ["We vergelijken de verandering in de deelnemende gemeenten met die in gemeenten die niet meedoen "
+             "(verschil-in-verschillen). Dat zegt iets over oorzaak en gevolg, als beide groepen zich zonder het "
+             "initiatief gelijk zouden hebben ontwikkeld; een placebotoets controleert dat voor de start."]
+    if n == 1:
+        lines.append("Er doet één gemeente mee. Dan is een effect niet te scheiden van andere veranderingen in die "
+                     "gemeente, zoals een nieuwe huisartsenpraktijk of een ander beleid: lees elk effect als een "
+                     "aanwijzing, niet als bewijs.")
+    elif n < 10:
+        lines.append(f"Er doen {n} gemeenten mee. Met zo weinig gemeenten zijn de marges breed; we bepalen ze door "
+                     "de deelname bij toeval aan andere gemeenten toe te wijzen (randomisatie-inferentie).")
+    if any(e.staggered for e in evaluations):
+        lines.append("De gemeenten begonnen in verschillende jaren; elke startgroep is vergeleken met gemeenten die "
+                     "nooit meededen. Met weinig gemeenten per startgroep is de marge eerder te smal dan te breed.")
+    cautious = [e for e in evaluations if e.caution]
+    if cautious:
+        lines.append(f"Lees het effect op {_labels(cautious)} met voorzichtigheid (zie de toelichting per indicator).")
+    return lines
+
+
+def meaning(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation | None) -> list[str]:
+    """What it means for the steering group, from the assessments (two to four points)."""
+    by = {kind: [e for e in evaluations if e.assessment == kind]
+          for kind in ("gunstig", "ongunstig", "ambigu", "budgeteffect")}
+    points = []
+    if by["gunstig"]:
+        points.append(f"De gunstige ontwikkeling van {_labels(by['gunstig'])} is een reden om door te gaan en te "
+                      "blijven meten of het effect blijft.")
+    if by["ongunstig"]:
+        points.append(f"Bespreek waarom {_labels(by['ongunstig'])} de ongewenste kant op ging.")
+    if by["ambigu"]:
+        points.append(f"Beoordeel of de verandering van {_labels(by['ambigu'])} gewenst is: dat hangt af van de "
+                      "reden (bijvoorbeeld meer zorg thuis in plaats van in het ziekenhuis).")
+    if by["budgeteffect"]:
+        points.append(f"Het budgeteffect op {_labels(by['budgeteffect'])} laat zien wat de financieringsafspraak "
+                      "deed; beoordeel de samenwerking zelf op de andere indicatoren.")
+    if any(e.verdict == "onbetrouwbaar" for e in evaluations):
+        points.append("Voor een uitspraak over de indicatoren zonder betrouwbare vergelijking is een betere "
+                      "vergelijkingsgroep nodig, bijvoorbeeld gemeenten die voor de start op de deelnemers leken.")
+    if not any(by.values()) and any(e.verdict == "geen_verschil" for e in evaluations):
+        points.append("Er is nog geen effect aangetoond. Effecten van samenwerking en preventie komen vaak pas na "
+                      "jaren: blijf meten, en overweeg meer gemeenten of andere indicatoren.")
+    if process is not None:
+        split = process.latest_consensus()
+        split = split[split.agreement == "split"] if not split.empty else split
+        if len(split):
+            points.append("Bespreek de onderwerpen waarover de partners verdeeld zijn: "
+                          f"{join_words([lower_first(d) for d in split.dimension_label])}.")
+    return points[:4]
+
+
+def kernboodschap(study: Study, evaluations: list[IndicatorEvaluation], process: ProcessEvaluation | None) -> Section:
+    return section("kernboodschap.html.j2", "Kernboodschap", done=what_was_done(study, evaluations, process),
+                   findings=findings(evaluations, process), certainty=certainty(study, evaluations),
+                   meaning=meaning(evaluations, process))

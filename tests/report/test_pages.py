@@ -1,0 +1,147 @@
+"""The built demo pages read as their readers read them: the overviews agree with each report, nothing a reader
+sees is English, a leftover code, jargon without explanation or a number without its sign."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from evaluatie.report.glossary import AVOID, TERMS
+from evaluatie.report.text import findings_line
+
+pytestmark = pytest.mark.xdist_group("reports")
+
+
+class _Page(HTMLParser):
+    """The visible text of a page and its tables by caption (cells as text)."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.tables, self._skip, self._table, self._cell, self._caption = [], {}, 0, None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self._skip += 1
+        elif tag == "table":
+            self._table = []
+        elif tag == "tr" and self._table is not None:
+            self._table.append([])
+        elif tag in ("td", "th") and self._table is not None:
+            self._cell = []
+        elif tag == "caption":
+            self._caption = []
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip -= 1
+        elif tag in ("td", "th") and self._cell is not None:
+            self._table[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "caption" and self._caption is not None:
+            self._name = " ".join("".join(self._caption).split())
+            self._caption = None
+        elif tag == "table" and self._table is not None:
+            self.tables[getattr(self, "_name", "")] = [r for r in self._table if r]
+            self._table = None
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        self.text.append(data)
+        for part in (self._cell, self._caption):
+            if part is not None:
+                part.append(data)
+
+
+def read(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.visible = " ".join(" ".join(page.text).split())
+    return page
+
+
+def table(page: _Page, starts: str) -> list[list[str]]:
+    name = next(n for n in page.tables if n.startswith(starts))
+    return page.tables[name][1:]
+
+
+REPORTS = ["beekdal/wijkteams-samen", "duinrand/dementienetwerk", "lindeland/huisarts-plus",
+           "lindeland/samen-indiceren", "polderoost/proeftuin-hart", "venstreek/krachtige-basiszorg",
+           "zandmeren/vast-wijkbudget"]
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_region_page_and_index_say_what_the_report_says(built_reports, name):
+    folder = built_reports / "reports"
+    region, initiative = name.split("/")
+    summary = json.loads((folder / region / f"{initiative}.summary.json").read_text(encoding="utf-8"))
+    report = read(folder / f"{name}.html")
+    conclusions = {row[0].removesuffix(" (budgeteffect)"): row[-1] for row in table(report, "Effect per indicator")}
+    overview = read(folder / region / "index.html")
+    several = len(list((folder / region).glob("*.summary.json"))) > 1
+    shown = {row[0].removesuffix(" (budgeteffect)").removeprefix(f"{summary['name']}: " if several else ""): row[-1]
+             for row in table(overview, "Effect per initiatief")
+             if not several or row[0].startswith(summary["name"] + ": ")}
+    assert set(shown) == set(conclusions)
+    for label, conclusion in conclusions.items():
+        verdict = conclusion.split(";")[0]
+        assert shown[label].startswith(verdict), (label, conclusion, shown[label])
+        assert ("voorzichtigheid" in conclusion) == ("voorzichtigheid" in shown[label]), label
+    # the index counts what the report's table shows: favourable, unfavourable, cautions
+    index = read(folder / "index.html")
+    row = next(r for r in table(index, "Rapporten per initiatief") if r[1] == summary["name"])
+    assert row[-1] == findings_line(summary["effects"])
+    for word, pattern in (("(gunstig)", r"(\d+) gunstige? effect"), ("(ongunstig)", r"(\d+) ongunstige? effect")):
+        found = re.search(pattern, row[-1])
+        assert (int(found.group(1)) if found else 0) == sum(c.startswith(f"waarschijnlijk") and word in c
+                                                           for c in conclusions.values()), (name, word)
+    careful = re.search(r"(\d+) effect(?:en)? met voorzichtigheid", row[-1])
+    assert (int(careful.group(1)) if careful else 0) == sum("voorzichtigheid" in c for c in conclusions.values())
+    if summary["n_treated"] == 1:
+        assert "één deelnemende gemeente" in overview.visible
+
+
+def test_a_cost_rise_is_never_counted_as_a_success(built_reports):
+    index = read(built_reports / "reports" / "index.html")
+    for row in table(index, "Rapporten per initiatief"):
+        assert "aangetoond" not in row[-1]  # 'effecten aangetoond' counted rises and falls alike
+    report = read(built_reports / "reports" / "lindeland" / "samen-indiceren.html")
+    aim = {row[0]: row[-1] for row in table(report, "Welke doelen van de Quintuple Aim")}
+    assert "↑ kosten wijkverpleging per verzekerde (richting niet eenduidig: aan de stuurgroep)" in aim["kosten per inwoner"]
+
+
+def test_pages_show_no_codes_english_or_unexplained_jargon(built_reports):
+    pages = sorted((built_reports / "reports").rglob("*.html"))
+    leftovers = re.compile(r"\b(None|nan|NaN|null|True|False|inf|unit_id|the|and|of the)\b")
+    for path in pages:
+        text = read(path).visible
+        assert not leftovers.search(text), (path.name, leftovers.search(text).group(0),
+                                            text[max(0, leftovers.search(text).start() - 60):][:120])
+        for word in AVOID:
+            assert word not in text, (path.name, word)
+        assert "−∞" not in text and "∞" not in text, path.name
+    report = read(built_reports / "reports" / "duinrand" / "dementienetwerk.html").visible
+    glossary = report[report.rindex("Bijlage A: Begrippenlijst"):report.rindex("Bijlage B: Methoden")]
+    for term in TERMS:
+        assert term in glossary
+    body = report[:report.rindex("Bijlage A: Begrippenlijst")]
+    for jargon in ("placebotoets", "randomisatie-inferentie", "verschil-in-verschillen", "marge", "startgroep",
+                   "monitoring", "mediaan", "verdeeld"):
+        assert jargon in body.lower() and jargon in TERMS, jargon
+
+
+def test_event_time_captions_name_the_real_reference_and_comment_off_zero_points(built_reports):
+    dementia = read(built_reports / "reports" / "duinrand" / "dementienetwerk.html").visible
+    assert "ijkpunt" not in dementia
+    assert "Voor de start vergelijkt elk punt een jaar met het jaar ervoor" in dementia
+    assert "0 = het eerste jaar met het initiatief" in dementia and "de eerste jaar" not in dementia
+    assert "liggen 2 punten duidelijk naast nul: −7 (+9,4 per 1.000 inwoners 75+) en −6 (−7,6 per" in dementia
+    assert "in het eerste jaar" not in dementia and "in het startjaar −2,9" in dementia
+    one = read(built_reports / "reports" / "polderoost" / "proeftuin-hart.html").visible
+    assert "0 = het startjaar, deels met initiatief" in one and "Vergelijkingspunt is −1" in one
+    assert "Met 1 deelnemende gemeente zijn marges per jaar niet betrouwbaar te berekenen" in one
+    assert "wild cluster bootstrap niet als tweede mening" in one  # and the methods say why

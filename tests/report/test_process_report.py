@@ -1,0 +1,71 @@
+"""The process evaluation as the report shows it: plain sentences from visible results only, tables that
+tell small groups from protected ones, SVG figures with data in their alt text, and no pyplot figure left open."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+
+from evaluatie.demo.process import generate_process_demo
+from evaluatie.process import evaluate_process
+from evaluatie.report.process_text import findings, summary_line
+from evaluatie.report.sections import process as process_section
+from evaluatie.report.sections.process import process_appendix
+
+PARTNERS = [("Gemeente Lindeveld", "beleidsmaker"), ("Zorggroep De Linde", "zorgaanbieder"),
+            ("Welzijn Noord", "zorgaanbieder"), ("Huisartsen Kempenland", "professional"),
+            ("Zorgverzekeraar Zuid", "beleidsmaker")]
+
+
+def _evaluate(tmp_path, profile, **kwargs):
+    questionnaire, interviews = generate_process_demo("demo-" + profile, PARTNERS, profile, 11)
+    questionnaire.to_csv(tmp_path / "vragenlijst.csv", index=False)
+    interviews.to_csv(tmp_path / "interviews.csv", index=False)
+    return evaluate_process(responses=tmp_path / "vragenlijst.csv", interviews=tmp_path / "interviews.csv", **kwargs)
+
+
+@pytest.fixture(scope="module")
+def verdeeld(tmp_path_factory):
+    return _evaluate(tmp_path_factory.mktemp("verdeeld"), "verdeeld")
+
+
+def test_findings_in_plain_dutch(verdeeld):
+    sentences = findings(verdeeld)
+    text = " ".join(sentences)
+    assert "zijn de partners verdeeld over" in text
+    assert any(s.startswith("De perspectieven lopen in meting 2023 het verst uiteen") and
+               "zorg- en welzijnsaanbieders gemiddeld" in s for s in sentences)
+    assert any("fase 2" in s for s in sentences)
+    assert "iets dat de samenwerking belemmert" in text
+    assert "95%-BI" not in text and "SCIROCCO-regel" not in text and "(s)" not in text
+    assert summary_line(verdeeld).startswith("De partners zien de samenwerking in meting 2023 het verst op ")
+
+
+def test_findings_use_only_visible_results(tmp_path):
+    pe = _evaluate(tmp_path, "groeiend", min_group_size=100)
+    assert [s for s in findings(pe) if not s.startswith("In de interviews")] == []
+
+
+def test_tables_tell_small_groups_from_protected_ones(tmp_path):
+    pe = _evaluate(tmp_path, "groeiend", min_group_size=6)
+    html = "".join(str(t.__html__()) for t in process_appendix(pe)["by_perspective"])
+    assert "n &lt; 6" in html and "–: niet getoond om een kleinere groep te beschermen" in html
+    assert "afgeschermd" not in html
+
+
+def test_figures_are_svg_with_data_in_the_alt_text_and_leave_no_pyplot_figure(verdeeld):
+    before = plt.get_fignums()
+    shown = str(process_section(verdeeld).markup)
+    charts = process_appendix(verdeeld)["charts"]
+    assert plt.get_fignums() == before
+    assert 'src="data:image/svg+xml;base64,' in shown
+    assert len(charts) == 2 and all(c.svg.startswith("<svg") for c in charts)
+    assert "meting 2021 fase 2" in charts[0].alt and "belemmerend" in charts[1].alt
+
+
+def test_interviews_only(tmp_path):
+    _, interviews = generate_process_demo("x", PARTNERS, "startend", 11)
+    interviews.to_csv(tmp_path / "interviews.csv", index=False)
+    pe = evaluate_process(interviews=tmp_path / "interviews.csv", organisation_names=[p[0] for p in PARTNERS])
+    assert process_appendix(pe) == {}
+    assert "geen vragenlijsten" in str(process_section(pe).markup)
