@@ -91,6 +91,7 @@ def run(layout: str, n_treated: int, weighted: bool, reps: int, draws: int, pool
     seeds = [(layout, n_treated, weighted, 1000 * n_treated + 7 * weighted + r, draws) for r in range(reps)]
     rows = list(pool.map(one_replication, seeds, chunksize=5))
     rejected = pd.DataFrame(rows).le(0.05).mean()
+    rejected.index = pd.MultiIndex.from_tuples(rejected.index)
     auto = choose_inference("auto", n_treated).lead
     table = rejected.unstack()
     table["auto"] = [table.loc[design, auto] for design in table.index]

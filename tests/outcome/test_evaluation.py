@@ -30,7 +30,7 @@ def test_clear_effect_is_found_and_covers_the_truth(evaluate):
         assert e.verdict == "gedaald"
         assert e.headline.ci_low <= truth[("samen-indiceren", indicator)] <= e.headline.ci_high
         assert e.headline.inference == "randomization"  # 8 treated: fewer than 10
-        assert e.assessment == "gunstig"
+        assert e.assessment == ("ambigu" if indicator == "wmo_clienten" else "gunstig")  # catalogue direction
         assert e.headline.second_opinion.inference == "wild_bootstrap"  # informative with 8 treated
     assert results["seh_bezoeken"].verdict == "geen_verschil" and results["seh_bezoeken"].assessment is None
 
@@ -44,12 +44,23 @@ def test_staggered_starts_use_callaway_santanna(evaluate):
     _, results, truth = evaluate("duinrand/dementienetwerk.yaml")
     e = results["wlz_opnames_75plus"]
     assert e.staggered and e.headline.method == "callaway_santanna"
-    assert e.verdict == "gedaald" and e.cautions[-1] == "few_per_cohort"
+    assert e.verdict == "gedaald" and e.headline.inference == "randomization"  # cohorts permuted: sized right
+    assert "few_per_cohort" not in e.cautions
     assert e.headline.ci_low <= truth[("dementienetwerk", "wlz_opnames_75plus")] <= e.headline.ci_high
     assert e.events.reference == "varying" and e.events.reference_time is None  # no point is 0 by construction
     assert (e.events.table.event_time < 0).any()
     dynamic = e.note("dynamic").values  # the growing effect, each end with its margin and its units
-    assert dynamic["step"] == "jaar" and dynamic["last"]["n_units"] == 3 and dynamic["last"]["ci_high"] < 0
+    first, last = dynamic["first"], dynamic["last"]
+    assert dynamic["step"] == "jaar" and first["n_units"] == 9 and last["n_units"] == 3
+    assert last["ci_low"] < last["estimate"] < last["ci_high"]
+    assert last["ci_high"] - last["ci_low"] > first["ci_high"] - first["ci_low"]  # three units: a wider margin
+
+
+def test_clustered_staggered_headline_with_few_units_is_read_with_caution(evaluate):
+    study, _, _ = evaluate("duinrand/dementienetwerk.yaml")
+    choice, indicator = next((c, i) for c, i in study.indicators() if c.id == "wlz_opnames_75plus")
+    e = evaluate_indicator(study, choice, indicator, choose_design(study, inference="cluster"))
+    assert e.headline.inference == "cluster" and "few_per_cohort" in e.cautions
 
 
 def test_pretrend_violation_is_flagged_unreliable(evaluate):
@@ -89,12 +100,14 @@ def test_partly_treated_start_year_is_event_time_zero_and_no_period_is_dropped(e
     assert table.estimate.notna().all()
 
 
-def test_one_treated_unit_gets_no_second_opinion_and_event_bands_are_withheld(evaluate):
+def test_one_treated_unit_gets_no_second_opinion_and_randomisation_event_bands(evaluate):
     _, results, _ = evaluate("polderoost/proeftuin-hart.yaml")
     e = results["seh_bezoeken"]
     assert e.headline.n_treated == 1 and e.headline.second_opinion is None
     assert e.headline.withheld == ("wild_bootstrap",)
-    assert not e.events.bands and e.events.off_zero == ()  # cluster bands with one treated unit say nothing
+    assert e.headline.inference == "randomization"
+    table = e.events.table.dropna(subset=["estimate"]).query("event_time != @e.events.reference_time")
+    assert e.events.bands and (table.ci_low <= table.estimate).all() and (table.estimate <= table.ci_high).all()
     assert e.caution == "single_unit"
 
 

@@ -139,9 +139,17 @@ def test_event_time_captions_name_the_real_reference_and_comment_off_zero_points
     assert "ijkpunt" not in dementia
     assert "Voor de start vergelijkt elk punt een jaar met het jaar ervoor" in dementia
     assert "0 = het eerste jaar met het initiatief" in dementia and "de eerste jaar" not in dementia
-    assert "liggen 2 punten duidelijk naast nul: −7 (+9,4 per 1.000 inwoners 75+) en −6 (−7,6 per" in dementia
+    assert "liggen 2 punten duidelijk naast nul: −7 (+9,5 per 1.000 inwoners 75+) en −6 (−7,7 per" in dementia
     assert "in het eerste jaar" not in dementia and "in het startjaar −2,9" in dementia
     one = read(built_reports / "reports" / "polderoost" / "proeftuin-hart.html").visible
     assert "0 = het startjaar, deels met initiatief" in one and "Vergelijkingspunt is −1" in one
-    assert "Met 1 deelnemende gemeente zijn marges per jaar niet betrouwbaar te berekenen" in one
+    assert "Voor de start liggen de punten rond nul (alle 95%-marges bevatten nul)" in one  # randomisation bands
     assert "wild cluster bootstrap niet als tweede mening" in one  # and the methods say why
+
+
+def test_per_municipality_lines_only_where_all_municipalities_together_show_an_effect(built_reports):
+    report = read(built_reports / "reports" / "lindeland" / "samen-indiceren.html").visible
+    body = report[report.index("Resultaten per gemeente"):report.index("Bijlage A: Begrippenlijst")]
+    assert "Wachttijd" in body and "aantoonbaar gedaald in" in body  # an effect overall: shown per municipality
+    assert "Voor SEH-bezoeken per 1.000 inwoners per kwartaal en " in body  # no effect overall: one sentence
+    assert "SEH-bezoeken per 1.000 inwoners per kwartaal:" not in body

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from evaluatie.data.study import Study
 from evaluatie.formats import join_words, number, p_value, signed
-from evaluatie.outcome.evaluation import PLACEBO_CAUTION, PLACEBO_UNRELIABLE, IndicatorEvaluation
+from evaluatie.outcome.evaluation import EVENT_TIME_DRAWS, PLACEBO_CAUTION, PLACEBO_UNRELIABLE, IndicatorEvaluation
 from evaluatie.outcome.inference import AUTO_MIN_TREATED, WILD_BOOTSTRAP_MIN_TREATED
 from evaluatie.process import ProcessEvaluation
 from evaluatie.report import figures
@@ -23,8 +23,7 @@ from evaluatie.report.text import change, margin, plural, short_change
 METHOD_NAMES = {"twfe": "verschil-in-verschillen met vaste effecten per gemeente en per periode",
                 "callaway_santanna": "verschil-in-verschillen per startgroep (Callaway & Sant'Anna)"}
 INFERENCE_NAMES = {"randomization": "randomisatie-inferentie", "cluster": "standaardfouten per gemeente",
-                   "wild_bootstrap": "wild cluster bootstrap",
-                   "influence_function": "standaardfouten per gemeente (uit de schatting per startgroep)"}
+                   "wild_bootstrap": "wild cluster bootstrap"}
 ROLES = {"units": "gemeenten en kenmerken", "panel": "indicatoren per periode", "responses": "vragenlijsten",
          "interviews": "gecodeerde interviews"}
 
@@ -54,11 +53,17 @@ def inference_paragraphs(evaluations: list[IndicatorEvaluation]) -> list[str]:
                      "bootstrap niet als tweede mening: met zo weinig deelnemers vindt die methode vrijwel nooit "
                      "een effect, ook als het er is (met één deelnemende gemeente zijn haar marges tientallen keren "
                      "breder dan de randomisatiemarges). Ze zou dan twijfel zaaien die niets over het effect zegt.")
-    if "influence_function" in used:
+    staggered = [h for h in headlines if h.method == "callaway_santanna"]
+    if staggered:
         parts.append("De gemeenten begonnen in verschillende jaren. De gewone methode is dan vertekend als het effect "
                      "met de tijd verandert; daarom vergelijken we elke startgroep alleen met gemeenten die nooit "
-                     "meededen (Callaway & Sant'Anna). De marges komen uit die schatting; met weinig gemeenten per "
-                     "startgroep zijn ze eerder te smal dan te breed.")
+                     "meededen (Callaway & Sant'Anna).")
+        if any(h.inference == "randomization" for h in staggered):
+            parts.append("Bij randomisatie-inferentie verdelen we daar de startjaren bij toeval over de gemeenten, "
+                         "met evenveel gemeenten per startgroep als in werkelijkheid.")
+    if "randomization" in used:
+        parts.append(f"De marges in de figuren over het verloop komen uit dezelfde inferentie, met {EVENT_TIME_DRAWS} "
+                     "willekeurige toewijzingen per punt.")
     return parts
 
 

@@ -124,16 +124,21 @@ def _shown_per_unit(per_unit: pd.DataFrame, evaluation: IndicatorEvaluation) -> 
 
 
 def municipalities(per_unit: pd.DataFrame, evaluations: list[IndicatorEvaluation]) -> Section:
-    """Per indicator in which municipalities an effect shows (each council answers for its own); the table
-    with every municipality's effect and margin is in the bijlage (``municipality_tables``)."""
+    """Per indicator with an effect for all municipalities together, in which municipalities it shows (each
+    council answers for its own). Indicators without an overall effect get no per-municipality lines in the
+    body: among many comparisons a few differences appear by chance. Every municipality's effect and margin
+    is in the bijlage (``municipality_tables``)."""
     shown = [e for e in evaluations if e.headline is not None and e.verdict != "onbetrouwbaar"]
     skipped = [lower_first(e.indicator.label) for e in evaluations if e.verdict == "onbetrouwbaar"]
     n_units = per_unit.unit_id.nunique()
     if per_unit.empty or n_units == 1:
         return section("municipalities.html.j2", "Resultaten per gemeente", single=n_units == 1, lines=[],
                        skipped=join_words(skipped))
+    split = [e for e in shown if e.id in set(per_unit.indicator)]
+    effect = [e for e in split if e.verdict in ("gedaald", "gestegen")]
     return section("municipalities.html.j2", "Resultaten per gemeente", single=False,
-                   lines=[_shown_per_unit(per_unit, e) for e in shown if e.id in set(per_unit.indicator)],
+                   lines=[_shown_per_unit(per_unit, e) for e in effect],
+                   without=join_words([lower_first(e.indicator.label) for e in split if e not in effect]),
                    skipped=join_words(skipped), unbounded=int((~per_unit.bounded.astype(bool)).sum()),
                    cells=len(per_unit))
 
