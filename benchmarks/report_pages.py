@@ -22,7 +22,8 @@ from pathlib import Path
 
 PAGE_BUDGET = 12
 WORD_BUDGET = 2500
-APPENDIX = ".celltag_bijlage"
+# The bijlagen: their cells whole (an emptied cell box left behind would print as a blank page).
+APPENDIX = ".celltag_bijlage, .jp-Cell:has(.celltag_bijlage)"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 
