@@ -7,10 +7,13 @@ the column or row, and what is expected.
 from __future__ import annotations
 
 import csv
+import hashlib
 import warnings
 from pathlib import Path
 
 import pandas as pd
+
+from evaluatie.memo import remembered
 
 UNIT_COLUMNS = ["unit_id", "name", "region", "region_name", "level", "population"]
 PANEL_COLUMNS = ["unit_id", "period", "indicator", "value", "denominator"]
@@ -20,6 +23,12 @@ class DataError(Exception):
     """A data file that cannot be used as it is."""
 
 
+@remembered
+def _parsed(digest: str, path: Path, dtypes: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """The table in ``path``, read once per session for each content (``digest``: the hash of its bytes)."""
+    return pd.read_csv(path, dtype=dict(dtypes), keep_default_na=True, index_col=False)
+
+
 def _read_csv(path: Path, display: str, required: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(f"{display}: file not found")
@@ -27,7 +36,7 @@ def _read_csv(path: Path, display: str, required: list[str], dtypes: dict[str, s
         with warnings.catch_warnings():
             # a row with more fields than the header would otherwise shift its cells into other columns
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(path, dtype=dtypes, keep_default_na=True, index_col=False)
+            frame = _parsed(hashlib.sha256(path.read_bytes()).hexdigest(), path, tuple(dtypes.items()))
     except pd.errors.EmptyDataError:
         raise DataError(f"{display}: the file is empty; expected a header line ({', '.join(required)}) and rows") from None
     except pd.errors.ParserWarning:

@@ -37,6 +37,7 @@ from evaluatie.outcome import estimate_event_study, estimate_staggered, estimate
 from evaluatie.outcome.diagnostics import leave_one_out, placebo_start
 from evaluatie.outcome.frames import estimation_frame, indicator_frame
 from evaluatie.outcome.inference import AUTO_MIN_TREATED, choose_inference, effective_number, informative
+from evaluatie.memo import remembered
 from evaluatie.params import Indicator, IndicatorChoice
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -275,6 +276,7 @@ def estimation_failure(error: Exception) -> str:
     return GENERIC_REASON
 
 
+@remembered
 def _placebo(frame: pd.DataFrame, seed: int) -> float | None:
     """Randomisation p-value of a fake start ``k`` periods early, on pre-start data only."""
     pre_periods = int(frame.loc[frame.group == 1, "cohort"].min()) - int(frame.time.min())
@@ -288,6 +290,7 @@ def _placebo(frame: pd.DataFrame, seed: int) -> float | None:
         return None
 
 
+@remembered
 def _leave_one_out(frame: pd.DataFrame, headline: Headline) -> Note | None:
     """Does one municipality carry the whole effect? Noted only when leaving one out changes the conclusion."""
     if headline.n_treated < 3 or not (headline.ci_low > 0 or headline.ci_high < 0):
@@ -370,6 +373,7 @@ def _event_times(table: pd.DataFrame, frame: pd.DataFrame, step: str, reference:
                       off_zero)
 
 
+@remembered
 def _headline(frame: pd.DataFrame, full: pd.DataFrame, method: str, inference: str, alpha: float, seed: int,
               step: str) -> tuple[Headline, EventTimes]:
     n_treated = int(frame.loc[frame.group == 1, "unit_id"].nunique())
@@ -498,6 +502,17 @@ def unit_verdict(ci_low: float, ci_high: float) -> str:
     return "gedaald" if ci_high < 0 else "gestegen" if ci_low > 0 else "geen_verschil"
 
 
+@remembered
+def _unit_estimate(single: pd.DataFrame, alpha: float, seed: int) -> tuple[float, float, float, float] | None:
+    """One municipality against all controls, by randomisation inference: estimate, margin and p-value."""
+    try:
+        result = estimate_twfe(single, treated="treated", weights="weight", inference="randomization",
+                               alpha=alpha, seed=seed, **MODEL)
+    except Exception:  # noqa: BLE001 - a municipality without an estimate is left out, not a crash
+        return None
+    return float(result.estimate), float(result.ci_low), float(result.ci_high), float(result.p_value)
+
+
 def evaluate_per_unit(study: Study, evaluations: list[IndicatorEvaluation]) -> pd.DataFrame:
     """Effect per participating municipality (each council answers for its own), by randomisation inference.
 
@@ -514,17 +529,14 @@ def evaluate_per_unit(study: Study, evaluations: list[IndicatorEvaluation]) -> p
             continue  # a design that fails its pre-start check fails it for every municipality too
         frame = estimation_frame(evaluation.frame)
         for unit, part in frame[frame.group == 1].groupby("unit_id"):
-            single = pd.concat([part, frame[frame.group == 0]])
-            try:
-                result = estimate_twfe(single, treated="treated", weights="weight", inference="randomization",
-                                       alpha=alpha, seed=study.params.report.seed, **MODEL)
-            except Exception:  # noqa: BLE001 - a municipality without an estimate is left out of the table
-                continue
-            low, high = float(result.ci_low), float(result.ci_high)
+            result = _unit_estimate(pd.concat([part, frame[frame.group == 0]]), alpha, study.params.report.seed)
+            if result is None:
+                continue  # a municipality without an estimate is left out of the table
+            estimate, low, high, p = result
             verdict = unit_verdict(low, high)
             rows.append({"unit_id": unit, "name": part.name.iloc[0], "indicator": evaluation.id,
-                         "estimate": float(result.estimate), "ci_low": low, "ci_high": high,
-                         "p_value": float(result.p_value), "verdict": verdict,
+                         "estimate": estimate, "ci_low": low, "ci_high": high,
+                         "p_value": p, "verdict": verdict,
                          "assessment": assessment(verdict, evaluation.indicator.direction,
                                                   evaluation.is_budget_effect),
                          "bounded": math.isfinite(low) and math.isfinite(high)})
