@@ -205,8 +205,10 @@ def effects_chart(rows: pd.DataFrame, source: str, caption: str) -> Chart:
         ax.set_xlabel("verschil met de verwachte waarde zonder initiatief (%)")
         ax.grid(axis="y", visible=False)
         _dutch_ticks(ax.xaxis, 0)
-        parts = [f"{label}: {signed(r.relative, 0)}% (marge {signed(r.relative_low, 0)} tot {signed(r.relative_high, 0)}%)"
-                 for label, r in zip(rows.label, rows.itertuples())]
+        parts = [f"{label}: {signed(r.relative, 0)}% ("
+                 + (f"marge {signed(r.relative_low, 0)} tot {signed(r.relative_high, 0)}%"
+                    if np.isfinite(r.relative_low) and np.isfinite(r.relative_high) else "marge niet te begrenzen")
+                 + ")" for label, r in zip(rows.label, rows.itertuples())]
         alt = ("Puntgrafiek van het effect per indicator in procenten van de verwachte waarde zonder initiatief, met "
                "de marge als lijn. " + "; ".join(parts) + ".")
         return _chart(fig, alt, caption, source)

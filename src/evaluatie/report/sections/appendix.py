@@ -105,6 +105,12 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
 ARTICLES = {"jaar": "het", "kwartaal": "het", "meting": "de"}
 
 
+def _pre_start_bounded(events) -> bool:
+    """Whether no pre-start point has an unbounded margin (which contains zero whatever the data)."""
+    pre = events.table[events.table.event_time < 0].dropna(subset=["estimate"])
+    return not any(math.isinf(v) for v in pre[["ci_low", "ci_high"]].to_numpy(float).ravel())
+
+
 def caption(evaluation: IndicatorEvaluation, level: str) -> str:
     """What the event-time figure shows, its real reference period, and the pre-start points off zero."""
     events, record = evaluation.events, evaluation.record()
@@ -131,6 +137,10 @@ def caption(evaluation: IndicatorEvaluation, level: str) -> str:
                      + (f"; de placebotoets over de hele periode voor de start slaat niet aan (p = "
                         f"{p_value(evaluation.placebo_p)}), maar lees het effect met die kanttekening."
                         if evaluation.placebo_p is not None and evaluation.placebo_p >= PLACEBO_CAUTION else "."))
+    elif not _pre_start_bounded(events):
+        parts.append(f"Voor de start zijn de marges per {step} niet te begrenzen (te weinig mogelijke toewijzingen); "
+                     "of de trends vooraf gelijk liepen, toetst de placebotoets"
+                     + (f" (p = {p_value(evaluation.placebo_p)})." if evaluation.placebo_p is not None else "."))
     else:
         parts.append(f"Voor de start liggen de punten rond nul (alle {level}%-marges bevatten nul): dat steunt de "
                      "vergelijking.")
