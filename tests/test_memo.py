@@ -34,3 +34,36 @@ def test_a_changed_data_file_is_read_again(tmp_path):
     assert load_units(path, "gemeenten.csv").population.tolist() == [1000]
     path.write_text(header + "GM0001,Aa,r,R,gemeente,2000\n", encoding="utf-8")
     assert load_units(path, "gemeenten.csv").population.tolist() == [2000]
+
+
+def test_results_holding_frames_are_told_apart_by_content_not_by_their_printed_form():
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Holder:
+        table: pd.DataFrame
+
+    calls = []
+
+    @memo.remembered
+    def middle(holder: Holder) -> float:
+        calls.append(1)
+        return float(holder.table.value.iloc[500])
+
+    base = pd.DataFrame({"value": range(1000)}, dtype=float)
+    changed = base.copy()
+    changed.loc[500, "value"] = -1.0  # the printed form of both frames is the same (rows elided)
+    assert repr(Holder(base)) == repr(Holder(changed))
+    assert middle(Holder(base)) == 500.0 and middle(Holder(changed)) == -1.0 and len(calls) == 2
+
+
+def test_arguments_that_cannot_be_keyed_exactly_are_computed_every_time():
+    calls = []
+
+    @memo.remembered
+    def size(frame: pd.DataFrame) -> int:
+        calls.append(1)
+        return len(frame)
+
+    frame = pd.DataFrame({"codes": [["a"], ["b"]]})  # lists in cells have no content hash
+    assert size(frame) == size(frame) == 2 and len(calls) == 2

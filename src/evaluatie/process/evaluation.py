@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluatie.data.study import Study, place_names
+from evaluatie.memo import file_digest, remembered
 from evaluatie.process import scoring
 from evaluatie.process.instrument import Instrument, load_instruments
 from evaluatie.process.interviews import Codebook, code_counts, load_codebook, read_segments, select_quotes
@@ -198,12 +199,19 @@ def evaluate_study_process(study: Study) -> ProcessEvaluation | None:
     if settings is None or not (settings.responses or settings.interviews):
         return None
     resolve = study.initiative.resolve
-    return evaluate_process(
-        responses=resolve(settings.responses) if settings.responses else None,
-        interviews=resolve(settings.interviews) if settings.interviews else None,
+    responses = resolve(settings.responses) if settings.responses else None
+    interviews = resolve(settings.interviews) if settings.interviews else None
+    return _process_of(tuple(file_digest(f) for f in (responses, interviews) if f is not None), dict(
+        responses=responses, interviews=interviews,
         instruments=settings.instruments, column_mapping=settings.column_mapping or None,
         codebook=settings.codebook, min_group_size=settings.min_group_size,
         show_organisation_names=settings.show_organisation_names,
         organisation_names=[p.name for p in study.params.partners],
         allowed_names=place_names(study),
-    )
+    ))
+
+
+@remembered
+def _process_of(digests: tuple[str, ...], arguments: dict) -> ProcessEvaluation:
+    """``evaluate_process`` once per session for each content of its files (``digests``) and settings."""
+    return evaluate_process(**arguments)

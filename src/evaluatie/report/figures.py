@@ -25,6 +25,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
+from evaluatie.memo import remembered
 from evaluatie.formats import number, signed
 from evaluatie.periods import parse_period
 from evaluatie.report.text import lower_first
@@ -153,6 +154,7 @@ def _trend_panel(ax, frame: pd.DataFrame, indicator, nbins: int) -> str:
             f"in {first} en {level(1, last)} in {last}, vergelijkingsgemeenten {level(0, first)} en {level(0, last)}")
 
 
+@remembered
 def trend_chart(frame: pd.DataFrame, indicator, source: str) -> Chart:
     """One indicator: weighted mean of participating and comparison municipalities per period, start marked."""
     with mpl.rc_context(STYLE):
@@ -165,6 +167,7 @@ def trend_chart(frame: pd.DataFrame, indicator, source: str) -> Chart:
                       f"{indicator.label}: deelnemende en vergelijkingsgemeenten (gewogen gemiddelde).", source)
 
 
+@remembered
 def trend_grid(panels: list[tuple[pd.DataFrame, object]], source: str) -> Chart:
     """Every indicator's trend as a small panel (two per row), with one legend for all."""
     columns = 1 if len(panels) == 1 else 2
@@ -188,6 +191,7 @@ def trend_grid(panels: list[tuple[pd.DataFrame, object]], source: str) -> Chart:
                                 "gemiddelde; monitoring, geen bewijs).", source)
 
 
+@remembered
 def effects_chart(rows: pd.DataFrame, source: str, caption: str) -> Chart:
     """Effect in % of the expected level without the initiative, with its interval, per indicator."""
     labels = [_wrap(label, 30) for label in rows.label]
@@ -214,6 +218,7 @@ def effects_chart(rows: pd.DataFrame, source: str, caption: str) -> Chart:
         return _chart(fig, alt, caption, source)
 
 
+@remembered
 def event_time_chart(events, indicator, source: str, level: str) -> Chart:
     """Effect per period relative to the start; before the start the points should lie around zero."""
     data = events.table.dropna(subset=["estimate"])
@@ -259,6 +264,7 @@ def event_time_chart(events, indicator, source: str, level: str) -> Chart:
 # --- process figures -------------------------------------------------------------------------------------------
 
 
+@remembered
 def maturity_chart(scores: pd.DataFrame, instrument, source: str) -> Chart | None:
     """Mean score per dimension, one marker per wave (dot plot; clearer than a radar)."""
     part = scores[(scores["instrument"] == instrument.id) & scores["scale_type"].isin(["likert", "maturity"])]
@@ -291,6 +297,7 @@ def maturity_chart(scores: pd.DataFrame, instrument, source: str) -> Chart | Non
         return _chart(fig, alt, f"Gemiddelde score per onderwerp: {instrument.title}.", source)
 
 
+@remembered
 def phase_chart(phases: pd.DataFrame, titles: dict, top: int, source: str) -> Chart | None:
     """Phase reached per wave for each checklist instrument (0 = no phase largely met yet)."""
     visible = phases[~phases["suppressed"]] if "suppressed" in phases else phases
@@ -317,6 +324,7 @@ def phase_chart(phases: pd.DataFrame, titles: dict, top: int, source: str) -> Ch
         return _chart(fig, alt, "Bereikte fase van de samenwerking per meting.", source)
 
 
+@remembered
 def code_chart(counts: pd.DataFrame, source: str) -> Chart | None:
     """Hindering and helping interview fragments per topic, all waves and perspectives together."""
     part = counts[(counts["perspective"] == "alle") & (counts["wave"] == "alle") & ~counts["suppressed"]]
