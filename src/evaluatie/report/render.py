@@ -112,17 +112,23 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-STATUS_LABELS = {"ok": "gereed", "failed": "mislukt"}
+STATUS_LABELS = {"ok": "gereed", "failed": "mislukt", "outdated": "verouderd"}
 
 
 def index_html(entries: list[dict], overviews: set[str] = frozenset()) -> str:
-    """The overview page that links every region overview and every report with its status, date and findings."""
+    """The overview page that links every region overview and every report with its status, date and findings.
+
+    A report whose new build failed stays linked, marked outdated: it rests on inputs that have changed since.
+    """
     rows = []
     for entry in sorted(entries, key=lambda e: (e["region"], e["initiative"])):
         note = entry.get("error") or entry.get("findings") or ""
-        if entry["status"] == "failed" and entry.get("report"):
-            note += " Het vorige rapport blijft beschikbaar."
-        rows.append({**entry, "status_label": STATUS_LABELS[entry["status"]], "note": note.strip(),
+        status = entry["status"]
+        if status == "failed" and entry.get("report"):
+            status = "outdated"
+            note += (" Het vorige rapport blijft beschikbaar, maar is verouderd: het is gemaakt voordat de "
+                     "gegevens of instellingen veranderden.")
+        rows.append({**entry, "status": status, "status_label": STATUS_LABELS[status], "note": note.strip(),
                      "overview": entry["region"] in overviews})
     return str(render("reports_index.html.j2", title="Evaluatierapporten per initiatief", rows=rows,
                       demo=any(e.get("demo") for e in entries)))
