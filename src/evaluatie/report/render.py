@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets.config import Config
 
 from evaluatie.report.markup import render
 
@@ -30,6 +31,8 @@ _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]{200,}")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# The code is hidden, so the syntax-highlighting stylesheet nbconvert inlines by default is left out.
+NO_CODE_STYLES = Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}})
 
 
 def scrub(text: str, project_dir: Path) -> str:
@@ -79,6 +82,7 @@ def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
     exporter = HTMLExporter(
         template_name="evaluatie", extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="nl",
+        config=NO_CODE_STYLES,
     )
     notebook = copy.deepcopy(notebook)
     notebook.metadata["title"] = title
