@@ -35,6 +35,7 @@ import nbformat
 import pandas as pd
 import papermill
 import psutil
+from distributed.diagnostics.plugin import WorkerPlugin
 from filelock import FileLock
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -546,14 +547,77 @@ class LocalPool:
             self.pool.shutdown(wait=True)
 
 
+class KernelSetup(WorkerPlugin):
+    """Dask worker plugin: this package's kernelspec on every worker, and no kernel left when a worker ends."""
+
+    name = "evaluatie-kernels"
+
+    def setup(self, worker) -> None:
+        use_own_kernel()
+
+    def teardown(self, worker) -> None:
+        _KERNELS.close()
+
+
+def _retry_once(dask_scheduler) -> None:
+    """On the scheduler: a task whose worker dies is tried once more, then counted as failed."""
+    dask_scheduler.allowed_failures = 1
+
+
+class DaskCluster:
+    """Initiatives sent to a Dask ``distributed`` scheduler (``tcp://HOST:8786``), or to a LocalCluster of N
+    workers started here (``local:N``). Workers need this environment and the project at the same path;
+    they hand back the files, which the batch writes. One task per worker thread at a time."""
+
+    def __init__(self, address: str) -> None:
+        import dask
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if address.startswith("local:"):
+            with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+                self.cluster = LocalCluster(n_workers=_worker_count(address), threads_per_worker=1,
+                                            dashboard_address=None, silence_logs=40)
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(address, timeout=30)
+            self.client.run_on_scheduler(_retry_once)
+        self.client.register_plugin(KernelSetup())
+        self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, task: Callable[..., Built], *arguments):
+        return self.client.submit(task, *arguments, pure=False)
+
+    @staticmethod
+    def wait(pending: set) -> tuple[set, set]:
+        from distributed import wait as wait_for
+
+        done, rest = wait_for(list(pending), return_when="FIRST_COMPLETED")
+        return set(done), set(rest)
+
+    def close(self, interrupted: bool) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _worker_count(address: str) -> int:
+    count = address.removeprefix("local:")
+    if not count.isdigit() or int(count) < 1:
+        raise ParamsError([f"--cluster {address}: expected local:N with N workers, e.g. local:2, "
+                           "or a scheduler address such as tcp://HOST:8786"])
+    return int(count)
+
+
 # --- the batch ----------------------------------------------------------------------------------------------
 
 
 def run_batch(project_dir: Path, files: list[Path], jobs: int = 1, notebook: Path = NOTEBOOK, progress=print,
               overrides: dict[str, Any] | list[str] | None = None, replace: bool = False,
-              timeout: float = DEFAULT_TIMEOUT, force: bool = False) -> list[RunResult]:
+              timeout: float = DEFAULT_TIMEOUT, force: bool = False, cluster: str | None = None) -> list[RunResult]:
     """Build every report whose inputs changed (all with ``force``), print one line when work starts and one
     as each finishes, then the region overviews whose summaries changed; update manifest and index.
+    ``cluster`` sends the notebooks to Dask workers instead (:class:`DaskCluster`).
 
     Ctrl-C or SIGTERM stops the workers and their kernels and removes every scratch file; the
     reports that were finished stay, with their lines in the index. Returns the results of the
@@ -570,17 +634,21 @@ def run_batch(project_dir: Path, files: list[Path], jobs: int = 1, notebook: Pat
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     interrupted = True
-    workers: InProcess | LocalPool | None = None
+    workers: InProcess | LocalPool | DaskCluster | None = None
     try:
         use_own_kernel(scratch)
-        skipped = f"; {len(current)} up to date (--force rebuilds them)" if current else ""
-        progress(f"building {_reports(len(todo))}, {parallel} at a time "
-                 f"(about 10 s each; at most {_duration(timeout)} each){skipped}")
         notebooks = str((project_dir / notebook).parent)
-        workers = LocalPool(parallel, scratch, notebooks) if parallel > 1 else InProcess(scratch, notebooks)
+        if cluster:
+            workers = DaskCluster(cluster)
+            parallel = workers.workers
+        else:
+            workers = LocalPool(parallel, scratch, notebooks) if parallel > 1 else InProcess(scratch, notebooks)
+        skipped = f"; {len(current)} up to date (--force rebuilds them)" if current else ""
+        progress(f"building {_reports(len(todo))}, {parallel} at a time{' on ' + cluster if cluster else ''} "
+                 f"(about 10 s each; at most {_duration(timeout)} each){skipped}")
         tasks = _Tasks(workers, parallel, len(todo) + len(regions))
         for f in todo:
-            tasks.submit(build_initiative, f, project_dir, notebook, overrides, replace, timeout)
+            tasks.submit(_lost_initiative(f), build_initiative, f, project_dir, notebook, overrides, replace, timeout)
         waiting = {region: {f for f in todo if f.parent.name == region} for region in regions}
         bar = Progress(len(todo), progress)
         for region in [r for r, left in waiting.items() if not left]:
@@ -620,21 +688,42 @@ def _reports(count: int) -> str:
 
 
 class _Tasks:
-    """The notebooks handed to the workers; each but the last few asks its worker to start the next kernel."""
+    """The notebooks handed to the workers; each but the last few asks its worker to start the next kernel.
 
-    def __init__(self, workers: InProcess | LocalPool, parallel: int, expected: int) -> None:
+    A task that ends without a result (its worker died, on a cluster: twice) becomes a failure of its own.
+    """
+
+    def __init__(self, workers: InProcess | LocalPool | DaskCluster, parallel: int, expected: int) -> None:
         self.workers, self.parallel, self.expected = workers, parallel, expected
         self.submitted = 0
-        self.pending: set[Future] = set()
+        self.pending: dict[Any, Callable[[BaseException], Built]] = {}
 
-    def submit(self, task: Callable[..., Built], *arguments) -> None:
+    def submit(self, lost: Callable[[BaseException], Built], task: Callable[..., Built], *arguments) -> None:
         self.submitted += 1
         ahead = self.submitted <= self.expected - self.parallel
-        self.pending.add(self.workers.submit(task, *arguments, ahead))
+        self.pending[self.workers.submit(task, *arguments, ahead)] = lost
 
     def next_done(self) -> list[Built]:
-        done, self.pending = self.workers.wait(self.pending)
-        return [future.result() for future in done]
+        done, _ = self.workers.wait(set(self.pending))
+        finished = []
+        for future in done:
+            lost = self.pending.pop(future)
+            try:
+                finished.append(future.result())
+            except Exception as error:  # noqa: BLE001 - the worker, not the initiative, failed
+                finished.append(lost(error))
+        return finished
+
+
+def _lost_initiative(params_file: Path) -> Callable[[BaseException], Built]:
+    region, initiative = params_file.parent.name, params_file.stem
+    return lambda error: Built({}, result=RunResult(region=region, region_name=region, initiative=initiative,
+                                                    name=initiative, status="failed", date="", seconds=0.0,
+                                                    output=initiative, error=_lost_line(error)))
+
+
+def _lost_line(error: BaseException) -> str:
+    return f"the worker running it stopped ({type(error).__name__}); on a cluster after one retry"
 
 
 def _submit_overview(tasks: _Tasks, project_dir: Path, region: str, region_name: str, timeout: float) -> None:
@@ -644,7 +733,8 @@ def _submit_overview(tasks: _Tasks, project_dir: Path, region: str, region_name:
         return
     summaries = {p.name: p.read_text(encoding="utf-8")
                  for p in sorted((project_dir / "reports" / region).glob("*.summary.json"))}
-    tasks.submit(build_overview, project_dir, region, region_name, summaries, timeout)
+    tasks.submit(lambda error: Built({}, region=region, error=_lost_line(error)),
+                 build_overview, project_dir, region, region_name, summaries, timeout)
 
 
 def _record_overview(project_dir: Path, region: str, region_name: str) -> None:

@@ -120,7 +120,7 @@ def _run(args: argparse.Namespace) -> int:
     from evaluatie.batch import run_batch
 
     results = run_batch(args.project, files, jobs=args.jobs, overrides=args.param, replace=args.replace,
-                        timeout=args.timeout, force=args.force)
+                        timeout=args.timeout, force=args.force, cluster=args.cluster)
     failed = [r for r in results if r.status != "ok"]
     if results:
         say(f"{len(results) - len(failed)} of {len(results)} reports written; overview: reports/index.html")
@@ -188,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="seconds one initiative may take before it fails (default: %(default)s)")
     run.add_argument("--replace", action="store_true",
                      help="with -p: write the report under its usual name instead of a separate what-if name")
+    run.add_argument("--cluster", metavar="ADDRESS",
+                     help="send the initiatives to a Dask scheduler (tcp://HOST:8786), or start N local Dask "
+                          "workers (local:N); the workers need this environment and the project at the same path")
     run.add_argument("--force", action="store_true",
                      help="rebuild every report, also those whose inputs did not change since they were built")
     run.set_defaults(handler=_run)
