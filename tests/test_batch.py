@@ -69,30 +69,6 @@ def test_papermill_uses_this_environments_kernel(tmp_path):
     assert printed == sys.prefix
 
 
-QUICK_NOTEBOOK = Path("notebooks") / "quick.ipynb"
-
-
-@pytest.fixture
-def quick(project) -> Path:
-    """A small stand-in for the report notebook: loads the study (where bad data fail) and leaves a summary.
-
-    The batch machinery is the same; the full report is exercised by the end-to-end and browser tests.
-    """
-    parameters = nbformat.v4.new_code_cell('params_file = ""\nsummary_file = None\noverrides = {}',
-                                           metadata={"tags": ["parameters"]})
-    body = nbformat.v4.new_code_cell(
-        "import json\nfrom evaluatie.data.study import load_study\nstudy = load_study(params_file, overrides)\n"
-        "if study.params.report.seed == 13:  # a failure deep inside the package, with a coloured traceback\n"
-        "    from evaluatie.periods import parse_period\n    parse_period('seed 13')\n"
-        "summary = {'initiative': study.params.id, 'name': study.params.name, 'region': study.params.region,\n"
-        "           'demo': True, 'n_treated': len(study.treated_starts), 'effects': [], 'maturity': []}\n"
-        "if summary_file:\n    open(summary_file, 'w').write(json.dumps(summary))\nprint(study.params.name)")
-    notebook = nbformat.v4.new_notebook(cells=[parameters, body])
-    notebook.metadata["kernelspec"] = {"name": "evaluatie", "display_name": "Python (evaluatie)", "language": "python"}
-    nbformat.write(notebook, project / QUICK_NOTEBOOK)
-    return QUICK_NOTEBOOK
-
-
 def _break_data_of(project: Path, region: str, initiative: str) -> None:
     """Point one initiative at a panel file that is not a usable CSV: it fails inside the notebook."""
     broken = project / "data" / "broken.csv"
@@ -206,22 +182,17 @@ def test_only_reports_whose_inputs_changed_are_rebuilt(project, quick):
     assert sorted(r.initiative for r in forced) == ["huisarts-plus", "proeftuin-hart", "samen-indiceren"]
 
 
-def test_every_notebook_gets_a_kernel_of_its_own_that_was_started_ahead(project):
+def test_every_notebook_gets_a_kernel_of_its_own_that_was_started_ahead(project, write_notebook):
     """Kernels are started ahead with the package imported, but no kernel ever runs a second notebook."""
-    parameters = nbformat.v4.new_code_cell('params_file = ""\nsummary_file = None\noverrides = {}',
-                                           metadata={"tags": ["parameters"]})
-    probe = nbformat.v4.new_code_cell(
+    probe = write_notebook("probe.ipynb",
         "import json, os, sys\n"
         "print(json.dumps({'pid': os.getpid(), 'warm': 'evaluatie.report.sections' in sys.modules,\n"
         "                  'left': [k for k in globals() if k.startswith('left_by_')]}))\n"
         "left_by_earlier_initiative = params_file\n"
         "open(summary_file, 'w').write(json.dumps({'effects': []}))")
-    notebook = nbformat.v4.new_notebook(cells=[parameters, probe])
-    notebook.metadata["kernelspec"] = {"name": "evaluatie", "display_name": "Python (evaluatie)", "language": "python"}
-    nbformat.write(notebook, project / "notebooks" / "probe.ipynb")
     files = select(project, region="lindeland") + select(project, initiative="proeftuin-hart")
     for jobs in (1, 2):
-        results = run_batch(project, files, jobs=jobs, notebook=Path("notebooks") / "probe.ipynb",
+        results = run_batch(project, files, jobs=jobs, notebook=probe,
                             progress=lambda line: None, force=True)
         assert [r.status for r in results] == ["ok"] * 3, [r.error for r in results]
         seen = []

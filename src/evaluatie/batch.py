@@ -630,7 +630,8 @@ def run_batch(project_dir: Path, files: list[Path], jobs: int = 1, notebook: Pat
     todo, current, regions = work.todo, work.current, dict(work.regions)
     scratch = _scratch_root()
     results: list[RunResult] = []
-    parallel = min(jobs, len(todo) + len(regions)) if jobs > 1 and len(todo) + len(regions) > 1 else 1
+    width = len(todo) or len(regions)  # an overview waits for its initiatives: they set the width
+    parallel = min(jobs, width) if jobs > 1 and width > 1 else 1
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
     interrupted = True
@@ -649,7 +650,7 @@ def run_batch(project_dir: Path, files: list[Path], jobs: int = 1, notebook: Pat
         tasks = _Tasks(workers, parallel, len(todo) + len(regions))
         for f in todo:
             tasks.submit(_lost_initiative(f), build_initiative, f, project_dir, notebook, overrides, replace, timeout)
-        waiting = {region: {f for f in todo if f.parent.name == region} for region in regions}
+        waiting = {region: {f.stem for f in todo if f.parent.name == region} for region in regions}
         bar = Progress(len(todo), progress)
         for region in [r for r, left in waiting.items() if not left]:
             _submit_overview(tasks, project_dir, region, regions[region], timeout)
@@ -666,7 +667,7 @@ def run_batch(project_dir: Path, files: list[Path], jobs: int = 1, notebook: Pat
                 bar.finished(built.result, project_dir)
                 region = built.result.region
                 if region in waiting:
-                    waiting[region].discard(project_dir / "params" / region / f"{built.result.initiative}.yaml")
+                    waiting[region].discard(built.result.initiative)
                     if not waiting[region]:
                         if built.result.status == "ok" and built.result.region_name != region:
                             regions[region] = built.result.region_name
