@@ -47,3 +47,37 @@ def built_reports(tmp_path_factory, demo_data) -> Path:
 def project(tmp_path, demo_data) -> Path:
     """A copy of the project's params and notebooks with the demo data, in a temporary folder."""
     return _project_in(tmp_path, demo_data)
+
+
+@pytest.fixture
+def write_notebook(project):
+    """Write a small notebook into the project: the parameters cell the batch fills, then one cell of code."""
+    import nbformat
+
+    def write(name: str, code: str) -> Path:
+        parameters = nbformat.v4.new_code_cell('params_file = ""\nsummary_file = None\noverrides = {}',
+                                               metadata={"tags": ["parameters"]})
+        notebook = nbformat.v4.new_notebook(cells=[parameters, nbformat.v4.new_code_cell(code)])
+        notebook.metadata["kernelspec"] = {"name": "evaluatie", "display_name": "Python (evaluatie)",
+                                           "language": "python"}
+        nbformat.write(notebook, project / "notebooks" / name)
+        return Path("notebooks") / name
+
+    return write
+
+
+@pytest.fixture
+def quick(write_notebook) -> Path:
+    """A small stand-in for the report notebook: loads the study (where bad data fail) and leaves a summary.
+
+    The batch machinery is the same; the full report is exercised by the end-to-end and browser tests.
+    With report.seed 13 it fails deep inside the package; with 66 it kills the worker that runs its kernel.
+    """
+    return write_notebook("quick.ipynb",
+        "import json, os, signal\nfrom evaluatie.data.study import load_study\nstudy = load_study(params_file, overrides)\n"
+        "if study.params.report.seed == 13:  # a failure deep inside the package, with a coloured traceback\n"
+        "    from evaluatie.periods import parse_period\n    parse_period('seed 13')\n"
+        "if study.params.report.seed == 66:\n    os.kill(os.getppid(), signal.SIGKILL)\n"
+        "summary = {'initiative': study.params.id, 'name': study.params.name, 'region': study.params.region,\n"
+        "           'demo': True, 'n_treated': len(study.treated_starts), 'effects': [], 'maturity': []}\n"
+        "if summary_file:\n    open(summary_file, 'w').write(json.dumps(summary))\nprint(study.params.name)")

@@ -69,30 +69,6 @@ def test_papermill_uses_this_environments_kernel(tmp_path):
     assert printed == sys.prefix
 
 
-QUICK_NOTEBOOK = Path("notebooks") / "quick.ipynb"
-
-
-@pytest.fixture
-def quick(project) -> Path:
-    """A small stand-in for the report notebook: loads the study (where bad data fail) and leaves a summary.
-
-    The batch machinery is the same; the full report is exercised by the end-to-end and browser tests.
-    """
-    parameters = nbformat.v4.new_code_cell('params_file = ""\nsummary_file = None\noverrides = {}',
-                                           metadata={"tags": ["parameters"]})
-    body = nbformat.v4.new_code_cell(
-        "import json\nfrom evaluatie.data.study import load_study\nstudy = load_study(params_file, overrides)\n"
-        "if study.params.report.seed == 13:  # a failure deep inside the package, with a coloured traceback\n"
-        "    from evaluatie.periods import parse_period\n    parse_period('seed 13')\n"
-        "summary = {'initiative': study.params.id, 'name': study.params.name, 'region': study.params.region,\n"
-        "           'demo': True, 'n_treated': len(study.treated_starts), 'effects': [], 'maturity': []}\n"
-        "if summary_file:\n    open(summary_file, 'w').write(json.dumps(summary))\nprint(study.params.name)")
-    notebook = nbformat.v4.new_notebook(cells=[parameters, body])
-    notebook.metadata["kernelspec"] = {"name": "evaluatie", "display_name": "Python (evaluatie)", "language": "python"}
-    nbformat.write(notebook, project / QUICK_NOTEBOOK)
-    return QUICK_NOTEBOOK
-
-
 def _break_data_of(project: Path, region: str, initiative: str) -> None:
     """Point one initiative at a panel file that is not a usable CSV: it fails inside the notebook."""
     broken = project / "data" / "broken.csv"
@@ -144,7 +120,8 @@ def test_failed_run_keeps_the_previous_good_report(project, quick):
     assert result.status == "failed"
     assert report.read_bytes() == good
     assert result.report == "polderoost/proeftuin-hart.html"
-    assert "vorige rapport blijft beschikbaar" in (project / "reports" / "index.html").read_text(encoding="utf-8")
+    index = (project / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "vorige rapport blijft beschikbaar, maar is verouderd" in index and ">verouderd<" in index
     assert not [p for p in report.parent.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -160,3 +137,67 @@ def test_interrupted_write_leaves_old_file_and_no_temporary(tmp_path, monkeypatc
         write_atomic(target, "half")
     assert target.read_text(encoding="utf-8") == "good"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def _rename(project: Path, region: str, initiative: str, name: str) -> None:
+    path = project / "params" / region / f"{initiative}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^name: .*$", f"name: {name}", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def test_only_reports_whose_inputs_changed_are_rebuilt(project, quick):
+    files = select(project, region="lindeland") + select(project, initiative="proeftuin-hart")
+    lines = []
+    assert [r.status for r in run_batch(project, files, jobs=2, notebook=quick, progress=lines.append)] == ["ok"] * 3
+    assert sum(line.startswith("        overview of") for line in lines) == 2
+    manifest = json.loads((project / "reports" / "manifest.json").read_text(encoding="utf-8"))
+    inputs = {e["initiative"]: e["inputs"] for e in manifest}
+    assert {"params/lindeland/huisarts-plus.yaml", "params/indicators.yaml", "notebooks/quick.ipynb",
+            "data/demo/panel.csv", "@package", "@treated-elsewhere"} <= set(inputs["huisarts-plus"])
+
+    lines.clear()
+    assert run_batch(project, files, notebook=quick, progress=lines.append) == []
+    assert lines == ["all 3 reports up to date (nothing they are built from changed; --force rebuilds)"]
+
+    _rename(project, "lindeland", "huisarts-plus", "Huisarts Plus Lindeland (herzien)")
+    lines.clear()
+    again = run_batch(project, files, notebook=quick, progress=lines.append)
+    assert [(r.initiative, r.status) for r in again] == [("huisarts-plus", "ok")]
+    assert [line for line in lines if "overview" in line] == ["        overview of lindeland: ok"]
+    assert "2 up to date" in lines[0]
+    region = (project / "reports" / "lindeland" / "index.html").read_text(encoding="utf-8")
+    assert "Huisarts Plus Lindeland (herzien)" in region
+
+    copy = project / "data" / "panel-copy.csv"  # the data of one initiative: rebuilt on their bytes, not dates
+    copy.write_bytes((project / "data" / "demo" / "panel.csv").read_bytes())
+    params = project / "params" / "polderoost" / "proeftuin-hart.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace("data/demo/panel.csv", "data/panel-copy.csv"),
+                      encoding="utf-8")
+    assert [r.initiative for r in run_batch(project, files, notebook=quick, progress=lines.append)] == ["proeftuin-hart"]
+    copy.write_bytes(copy.read_bytes())
+    assert run_batch(project, files, notebook=quick, progress=lines.append) == []
+    copy.write_bytes(copy.read_bytes() + b"\n")
+    assert [r.initiative for r in run_batch(project, files, notebook=quick, progress=lines.append)] == ["proeftuin-hart"]
+    forced = run_batch(project, files, notebook=quick, progress=lines.append, force=True)
+    assert sorted(r.initiative for r in forced) == ["huisarts-plus", "proeftuin-hart", "samen-indiceren"]
+
+
+def test_every_notebook_gets_a_kernel_of_its_own_that_was_started_ahead(project, write_notebook):
+    """Kernels are started ahead with the package imported, but no kernel ever runs a second notebook."""
+    probe = write_notebook("probe.ipynb",
+        "import json, os, sys\n"
+        "print(json.dumps({'pid': os.getpid(), 'warm': 'evaluatie.report.sections' in sys.modules,\n"
+        "                  'left': [k for k in globals() if k.startswith('left_by_')]}))\n"
+        "left_by_earlier_initiative = params_file\n"
+        "open(summary_file, 'w').write(json.dumps({'effects': []}))")
+    files = select(project, region="lindeland") + select(project, initiative="proeftuin-hart")
+    for jobs in (1, 2):
+        results = run_batch(project, files, jobs=jobs, notebook=probe,
+                            progress=lambda line: None, force=True)
+        assert [r.status for r in results] == ["ok"] * 3, [r.error for r in results]
+        seen = []
+        for f in files:
+            executed = nbformat.read(project / "reports" / f.parent.name / f"{f.stem}.ipynb", as_version=4)
+            seen.append(json.loads(executed.cells[-1].outputs[0].text))
+        assert all(s["warm"] and s["left"] == [] for s in seen), seen
+        assert len({s["pid"] for s in seen}) == 3

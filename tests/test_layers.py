@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "evaluatie"
 FLOORS = {
     "evaluatie": 0, "evaluatie.formats": 0, "evaluatie.periods": 0, "evaluatie.privacy": 0, "evaluatie.memo": 0,
     "evaluatie.params": 1,
-    "evaluatie.data": 2,
+    "evaluatie.data": 2, "evaluatie.inputs": 2,
     "evaluatie.outcome": 3, "evaluatie.process": 3,
     "evaluatie.report": 4, "evaluatie.demo": 4,
     "evaluatie.batch": 5,

@@ -214,5 +214,5 @@ def test_identical_inputs_give_identical_html_with_the_params_date(built):
     page = project / "reports" / "noord" / "eigen-paneel.html"
     first = page.read_bytes()
     assert "3 maart 2025" in first.decode("utf-8")
-    again = run_batch(project, select(project, initiative="eigen-paneel"), progress=lambda line: None)
+    again = run_batch(project, select(project, initiative="eigen-paneel"), progress=lambda line: None, force=True)
     assert again[0].status == "ok" and page.read_bytes() == first

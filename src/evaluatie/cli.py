@@ -107,16 +107,23 @@ def _show_check(result, project: Path) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from evaluatie.batch import run_batch, select
+    from evaluatie.inputs import plan, select
 
     files = select(args.project, args.region, args.initiative)
     if not files:
         say("no initiatives match; params files live in params/<region>/<initiative>.yaml", error=True)
         return 2
+    work = plan(args.project, files, overrides=args.param, replace=args.replace, force=args.force)
+    if work.nothing_to_do(args.project):  # said before the batch machinery is imported: this stays fast
+        say(work.up_to_date_line())
+        return 0
+    from evaluatie.batch import run_batch
+
     results = run_batch(args.project, files, jobs=args.jobs, overrides=args.param, replace=args.replace,
-                        timeout=args.timeout)
+                        timeout=args.timeout, force=args.force, cluster=args.cluster)
     failed = [r for r in results if r.status != "ok"]
-    say(f"{len(results) - len(failed)} of {len(results)} reports written; overview: reports/index.html")
+    if results:
+        say(f"{len(results) - len(failed)} of {len(results)} reports written; overview: reports/index.html")
     return 1 if failed else 0
 
 
@@ -181,6 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="seconds one initiative may take before it fails (default: %(default)s)")
     run.add_argument("--replace", action="store_true",
                      help="with -p: write the report under its usual name instead of a separate what-if name")
+    run.add_argument("--cluster", metavar="ADDRESS",
+                     help="send the initiatives to a Dask scheduler (tcp://HOST:8786), or start N local Dask "
+                          "workers (local:N); the workers need this environment and the project at the same path")
+    run.add_argument("--force", action="store_true",
+                     help="rebuild every report, also those whose inputs did not change since they were built")
     run.set_defaults(handler=_run)
 
     schema = commands.add_parser("schema", help=f"write params/{SCHEMA_FILE} for editors",

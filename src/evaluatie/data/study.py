@@ -21,14 +21,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from evaluatie.data.panel import DataError, load_panel, load_units
 from evaluatie.data.sources import build_from_sources
 from evaluatie.data.tables import SourceNote
 from evaluatie.params import (
     Catalogue, Indicator, IndicatorChoice, LoadedInitiative, ParamsError, display_path,
-    initiative_files, load_catalogue, load_initiative, suggest,
+    load_catalogue, load_initiative, suggest, units_in_other_initiatives,
 )
 from evaluatie.periods import FREQUENCY_CODES, first_treated_period, format_period, parse_period
 from evaluatie.privacy import CellRule, protect_panel, protect_units
@@ -85,28 +84,6 @@ class Study:
         if rule.exclude_other_initiatives:
             excluded |= units_in_other_initiatives(self.initiative)
         return [u for u in chosen if u not in excluded and u not in treated]
-
-
-def units_in_other_initiatives(initiative: LoadedInitiative) -> set[str]:
-    """Units treated in any other initiative under the same params folder (they are no clean controls)."""
-    others: set[str] = set()
-    for path in initiative_files([initiative.project_dir / "params"]):
-        if path.resolve() == initiative.path:
-            continue
-        try:
-            others |= {u.unit for u in load_initiative(path).params.treatment.units}
-        except ParamsError:
-            others |= _units_from_broken_file(path)  # reported on its own; its units are still no controls
-    return others
-
-
-def _units_from_broken_file(path: Path) -> set[str]:
-    """Best-effort treated units of a params file that does not validate."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return {str(u["unit"]) for u in raw["treatment"]["units"] if isinstance(u, dict) and "unit" in u}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
-        return set()
 
 
 def _sha256(path: Path) -> str:

@@ -231,8 +231,9 @@ def estimate_event_study(
             while batch := [d for _, d in zip(range(chunk), draws)]:
                 xb = np.stack([_event_columns(lab, u_codes, t_idx, lo, hi, event_times)[:, keep] for lab in batch], 1)
                 xb = resid(xb.reshape(len(y), -1)).reshape(xb.shape)
-                gram = np.einsum("nbk,n,nbl->bkl", xb, w, xb)
-                errors.append(np.einsum("bkl,bl->bk", np.linalg.pinv(gram), np.einsum("nbk,n->bk", xb, w * y0t)))
+                weighted = (xb * w[:, None, None]).transpose(1, 2, 0)  # draws x k x n: one matrix product per draw
+                gram = weighted @ xb.transpose(1, 0, 2)
+                errors.append(np.einsum("bkl,bl->bk", np.linalg.pinv(gram), weighted @ y0t))
             errors = np.concatenate(errors)
             table = placebo_table(est, errors, exact, alpha)
             se, low, high, p_rows, crit_u = table["se"], table["ci_low"], table["ci_high"], table["p_value"], table["crit"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import json
 import os
 import types
@@ -509,6 +510,34 @@ def initiative_files(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+def units_in_other_initiatives(initiative: LoadedInitiative) -> set[str]:
+    """Units treated in any other initiative under the same params folder (they are no clean controls)."""
+    others: set[str] = set()
+    for path in initiative_files([initiative.project_dir / "params"]):
+        if path.resolve() == initiative.path:
+            continue
+        others |= _treated_units(path, path.stat().st_mtime_ns)
+    return others
+
+
+@functools.lru_cache(maxsize=1024)
+def _treated_units(path: Path, _version: int) -> frozenset[str]:
+    """The treated units of one params file, read once per version of the file (every initiative asks)."""
+    try:
+        return frozenset(u.unit for u in load_initiative(path).params.treatment.units)
+    except ParamsError:
+        return frozenset(_units_from_broken_file(path))  # reported on its own; its units are still no controls
+
+
+def _units_from_broken_file(path: Path) -> set[str]:
+    """Best-effort treated units of a params file that does not validate."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {str(u["unit"]) for u in raw["treatment"]["units"] if isinstance(u, dict) and "unit" in u}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+        return set()
 
 
 def json_schema() -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets.config import Config
 
 from evaluatie.report.markup import render
 
@@ -30,6 +31,8 @@ _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]{200,}")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# The code is hidden, so the syntax-highlighting stylesheet nbconvert inlines by default is left out.
+NO_CODE_STYLES = Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}})
 
 
 def scrub(text: str, project_dir: Path) -> str:
@@ -79,6 +82,7 @@ def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
     exporter = HTMLExporter(
         template_name="evaluatie", extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, language_code="nl",
+        config=NO_CODE_STYLES,
     )
     notebook = copy.deepcopy(notebook)
     notebook.metadata["title"] = title
@@ -112,17 +116,23 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-STATUS_LABELS = {"ok": "gereed", "failed": "mislukt"}
+STATUS_LABELS = {"ok": "gereed", "failed": "mislukt", "outdated": "verouderd"}
 
 
 def index_html(entries: list[dict], overviews: set[str] = frozenset()) -> str:
-    """The overview page that links every region overview and every report with its status, date and findings."""
+    """The overview page that links every region overview and every report with its status, date and findings.
+
+    A report whose new build failed stays linked, marked outdated: it rests on inputs that have changed since.
+    """
     rows = []
     for entry in sorted(entries, key=lambda e: (e["region"], e["initiative"])):
         note = entry.get("error") or entry.get("findings") or ""
-        if entry["status"] == "failed" and entry.get("report"):
-            note += " Het vorige rapport blijft beschikbaar."
-        rows.append({**entry, "status_label": STATUS_LABELS[entry["status"]], "note": note.strip(),
+        status = entry["status"]
+        if status == "failed" and entry.get("report"):
+            status = "outdated"
+            note += (" Het vorige rapport blijft beschikbaar, maar is verouderd: het is gemaakt voordat de "
+                     "gegevens of instellingen veranderden.")
+        rows.append({**entry, "status": status, "status_label": STATUS_LABELS[status], "note": note.strip(),
                      "overview": entry["region"] in overviews})
     return str(render("reports_index.html.j2", title="Evaluatierapporten per initiatief", rows=rows,
                       demo=any(e.get("demo") for e in entries)))
