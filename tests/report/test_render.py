@@ -51,3 +51,18 @@ def test_figures_take_dollar_signs_literally():
         fig.subplots().set_title("Initiatief $x^{2$ (proef)")  # unbalanced mathtext raises when parsed
         chart = _chart(fig, "alt", "bijschrift", "bron")
     assert "Initiatief $x^{2$ (proef)" in chart.svg
+
+
+def test_kept_notebook_says_nothing_about_when_or_how_fast_it_ran(tmp_path):
+    import nbformat
+
+    from evaluatie.report.render import scrub_notebook
+
+    cell = nbformat.v4.new_code_cell("1 + 1", metadata={
+        "execution": {"iopub.execute_input": "2026-12-03T10:00:00Z"},
+        "papermill": {"duration": 28.6, "start_time": "2026-12-03T10:00:00", "end_time": "x", "status": "completed"}})
+    notebook = nbformat.v4.new_notebook(cells=[cell], metadata={"papermill": {"duration": 31.2, "start_time": "t",
+                                                                              "end_time": "t", "parameters": {}}})
+    kept = scrub_notebook(notebook, tmp_path)
+    assert kept.metadata.papermill == {"parameters": {}}
+    assert kept.cells[0].metadata == {"papermill": {"status": "completed"}}

@@ -31,6 +31,7 @@ _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]{200,}")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+TIMINGS = ("start_time", "end_time", "duration")  # papermill's, per notebook and per cell
 # The code is hidden, so the syntax-highlighting stylesheet nbconvert inlines by default is left out.
 NO_CODE_STYLES = Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}})
 
@@ -62,10 +63,16 @@ def scrub_notebook(notebook: nbformat.NotebookNode, project_dir: Path) -> nbform
     """The executed notebook as it may be kept beside the report.
 
     Colour codes are taken out of tracebacks first: inside them a path does not start where the
-    scrubbing looks for it.
+    scrubbing looks for it. Clock times and durations go too: they say when and on which machine's pace
+    the notebook ran, and a duration can read like a figure of the evaluation.
     """
     notebook = copy.deepcopy(notebook)
+    for timing in TIMINGS:
+        notebook.metadata.get("papermill", {}).pop(timing, None)
     for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+        for timing in TIMINGS:
+            cell.metadata.get("papermill", {}).pop(timing, None)
         for output in cell.get("outputs", []):
             if "traceback" in output:
                 output["traceback"] = [_ANSI.sub("", line) for line in output["traceback"]]
