@@ -18,6 +18,8 @@ QUOTES = [
     ("Haar burgerservicenummer 123.456.782 stond gewoon op het formulier.", ["123.456.782"], ["[nummer]"]),
     ("Het budget was 123456789 euro over vier jaar, dat is geen BSN.", [], ["123456789"]),
     ("Bart Smit van het wijkteam heeft dat meteen opgepakt.", ["Bart", "Smit"], ["[naam]"]),
+    ("Fatima Bakker van het wijkteam verwoordde het zo.", ["Fatima", "Bakker"], ["[naam] van het wijkteam"]),
+    ("Els Jansen zei dat ook. Met Jansen hadden we korte lijnen.", ["Els", "Jansen"], ["Met [naam]"]),
     ("Toen ik met bart over de indicatie sprak, ging het ineens snel.", ["bart"], ["[naam]"]),
     ("Ik heb het met annemarie de vries besproken, zij was het ermee eens.", ["annemarie", "vries"], []),
     ("Een man van 84 jaar aan de Kerkstraat 12 belde ons elke dag.", ["84", "Kerkstraat", "12"], ["[adres]"]),

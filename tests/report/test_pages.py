@@ -154,3 +154,15 @@ def test_per_municipality_lines_only_where_all_municipalities_together_show_an_e
     assert "Wachttijd" in body and "aantoonbaar gedaald in" in body  # an effect overall: shown per municipality
     assert "Voor SEH-bezoeken per 1.000 inwoners per kwartaal en " in body  # no effect overall: one sentence
     assert "SEH-bezoeken per 1.000 inwoners per kwartaal:" not in body
+
+
+def test_an_unreliable_design_shows_no_effect_size_anywhere_in_its_report(built_reports):
+    folder = built_reports / "reports" / "venstreek"
+    effects = json.loads((folder / "krachtige-basiszorg.summary.json").read_text(encoding="utf-8"))["effects"]
+    unreliable = [e for e in effects if e["verdict"] == "onbetrouwbaar"]
+    assert unreliable
+    page = read(folder / "krachtige-basiszorg.html")
+    estimates = next(rows for caption, rows in page.tables.items() if caption.startswith("Schattingen per indicator"))
+    for effect in unreliable:
+        row = next(r for r in estimates if r[0] == effect["label"])
+        assert row[1].startswith("niet te duiden") and row[2:] == ["–", "–"], row

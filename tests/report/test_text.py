@@ -113,3 +113,16 @@ def test_coverage_names_the_missing_quintuple_aim_domains():
 def test_abbreviations_keep_their_capitals():
     assert lower_first("Wmo-uitgaven per inwoner") == "Wmo-uitgaven per inwoner"
     assert lower_first("Ziekenhuisopnames") == "ziekenhuisopnames"
+
+
+def test_no_second_margin_for_a_design_that_fails_its_pre_start_check(project):
+    from dataclasses import replace
+
+    from evaluatie.data.study import load_study
+    from evaluatie.outcome.evaluation import evaluate_outcomes
+    from evaluatie.report.sections.outcome import second_opinion_line
+
+    study = load_study(project / "params" / "lindeland" / "samen-indiceren.yaml")
+    shown = next(e for e in evaluate_outcomes(study) if e.headline.second_opinion is not None)
+    assert second_opinion_line(shown).startswith("Tweede bepaling van de marge")
+    assert second_opinion_line(replace(shown, verdict="onbetrouwbaar")) == ""

@@ -68,7 +68,7 @@ INFERENCES = ("auto", "cluster", "randomization", "wild_bootstrap")
 VERDICTS = ("gedaald", "gestegen", "geen_verschil", "onbetrouwbaar", "te_weinig")
 SHOWN = ("gedaald", "gestegen")
 ASSESSMENTS = ("gunstig", "ongunstig", "ambigu", "budgeteffect")
-CAUTIONS = ("placebo_weak", "single_unit", "no_pretest", "leave_one_out", "few_per_cohort")
+CAUTIONS = ("placebo_weak", "pretrend_points", "single_unit", "no_pretest", "leave_one_out", "few_per_cohort")
 """Why to read a shown effect with care, most important first; the report words each code."""
 
 
@@ -448,6 +448,8 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
     cautions = []
     if placebo is not None and PLACEBO_UNRELIABLE <= placebo < PLACEBO_CAUTION:
         cautions.append("placebo_weak")
+    elif events.bands and events.off_zero:  # the whole-period test passes, single pre-start periods do not
+        cautions.append("pretrend_points")
     if headline.n_treated == 1:
         cautions.append("single_unit")
     if placebo is None:

@@ -13,7 +13,7 @@ Quotes go to steering groups and councils, so masking errs on the side of too mu
    with what follows it as surname; a surname from the shipped list (Meertens Familienamenbank,
    ``names/achternamen.csv``) after an initial, with its particles, or capitalised inside a
    sentence; any capitalised word followed by a surname particle and another capitalised word
-   ('Kees de Groot');
+   ('Kees de Groot'); and a capitalised word right before a masked name, as its first name;
 4. an age ('84 jaar', '84-jarige') once anything else in the quote identified someone.
 
 What then still looks like a proper noun (a capitalised word inside a sentence that is no term
@@ -83,6 +83,8 @@ _NOT_LAST = "Wmo|Zvw|Wlz|Jeugdwet|Participatiewet|Gemeente|Zorgverzekeringswet|W
 _PARTICLE_NAME = re.compile(
     rf"\b(?!(?:{_NOT_FIRST})\b){_CAP}\s+(?:(?:van|de|der|den|ter|ten|te|el|al)\s+)+(?!(?:{_NOT_LAST})\b){_CAP}"
     rf"|\b(?:El|Al|Ben|Abou|Abu|Ait|Aït|Bin)[\s-]{_CAP}")
+# A capitalised word right before a masked name is its first name ('Fatima [naam]'), also where no list knows it.
+_BEFORE_PERSON = re.compile(rf"\b(?!(?:{_NOT_FIRST})\b)(?!(?i:{_TITLES})\b){_CAP}\s+(?=\[naam\])")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;…]\s+|[\"'“‘(]\s*|\n\s*)$")
 _WORD = re.compile(rf"[{_UPPER}][\w'’-]*")
 
@@ -206,6 +208,7 @@ def anonymise(
         return PERSON
 
     text = surname.sub(surname_or_word, text)
+    text = _BEFORE_PERSON.sub("", text)
     if text != original:
         text = _AGE.sub(AGE, text)
     text = re.sub(rf"{re.escape(PERSON)}(?:\s+{re.escape(PERSON)})+", PERSON, text)

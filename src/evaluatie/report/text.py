@@ -23,6 +23,7 @@ ASSESSMENT_LABELS = {"gunstig": "gunstig", "ongunstig": "ongunstig",
                      "budgeteffect": "budgeteffect, geen effect van de samenwerking"}
 CAUTION_TEXTS = {
     "placebo_weak": "de trends liepen voor de start niet helemaal gelijk op",
+    "pretrend_points": "voor de start lagen enkele perioden al duidelijk naast nul (zie bijlage C)",
     "single_unit": "met één gemeente is het effect niet te scheiden van andere veranderingen in die gemeente",
     "no_pretest": "er zijn te weinig metingen van voor de start om te toetsen of de trends gelijk opliepen",
     "leave_one_out": "het effect hangt sterk af van enkele gemeenten",

@@ -141,6 +141,10 @@ def caption(evaluation: IndicatorEvaluation, level: str) -> str:
         parts.append(f"Voor de start zijn de marges per {step} niet te begrenzen (te weinig mogelijke toewijzingen); "
                      "of de trends vooraf gelijk liepen, toetst de placebotoets"
                      + (f" (p = {p_value(evaluation.placebo_p)})." if evaluation.placebo_p is not None else "."))
+    elif "placebo_weak" in evaluation.cautions:
+        parts.append(f"Voor de start liggen de punten elk rond nul (alle {level}%-marges bevatten nul), maar de "
+                     f"placebotoets over de hele periode voor de start (p = {p_value(evaluation.placebo_p)}) wijst op "
+                     "trends die niet helemaal gelijk opliepen: lees het effect met voorzichtigheid.")
     else:
         parts.append(f"Voor de start liggen de punten rond nul (alle {level}%-marges bevatten nul): dat steunt de "
                      "vergelijking.")
@@ -169,9 +173,13 @@ def tables(study: Study, evaluations: list[IndicatorEvaluation], process: Proces
             estimates.append([e.indicator.label, "–", "–", "–"])
             checks.append([e.indicator.label, "–", "–", "–", "–"])
             continue
-        second = (margin(r, h.second_opinion.ci_low, h.second_opinion.ci_high, unit=False) if h.second_opinion
+        unreliable = e.verdict == "onbetrouwbaar"  # the numbers would read as an effect the design cannot carry
+        second = ("–" if unreliable
+                  else margin(r, h.second_opinion.ci_low, h.second_opinion.ci_high, unit=False) if h.second_opinion
                   else "niet getoond (te weinig gemeenten)" if h.withheld else "–")
-        estimates.append([e.indicator.label, short_change(r, h.estimate), margin(r, h.ci_low, h.ci_high, unit=False),
+        estimates.append([e.indicator.label, "niet te duiden: de trends liepen voor de start al uiteen", "–", "–"]
+                         if unreliable else
+                         [e.indicator.label, short_change(r, h.estimate), margin(r, h.ci_low, h.ci_high, unit=False),
                           p_value(h.p_value)])
         checks.append([e.indicator.label, INFERENCE_NAMES.get(h.inference, h.inference), second,
                        p_value(e.placebo_p) if e.placebo_p is not None else "–",

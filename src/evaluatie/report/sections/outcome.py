@@ -84,8 +84,8 @@ def comparison_line(evaluations: list[IndicatorEvaluation]) -> str:
 
 def second_opinion_line(evaluation: IndicatorEvaluation) -> str:
     h = evaluation.headline
-    if h is None or h.second_opinion is None:
-        return ""
+    if h is None or h.second_opinion is None or evaluation.verdict == "onbetrouwbaar":
+        return ""  # a design that fails its pre-start check gets no margin to read as an effect
     s = h.second_opinion
     return f"Tweede bepaling van de marge (wild cluster bootstrap): {margin(evaluation.record(), s.ci_low, s.ci_high)}."
 

@@ -12,7 +12,7 @@ from evaluatie.periods import parse_period
 from evaluatie.process import ProcessEvaluation
 from evaluatie.report.markup import Section, section
 from evaluatie.report.process_text import summary_line
-from evaluatie.report.text import lower_first, plural, short_finding
+from evaluatie.report.text import change, lower_first, plural, short_finding
 
 MAX_FINDINGS = 5
 
@@ -39,7 +39,8 @@ def what_was_done(study: Study, evaluations: list[IndicatorEvaluation], process:
 
 def findings(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation | None) -> list[str]:
     """Three to five findings: shown effects first, then what could not be shown, then the process."""
-    shown = [short_finding(e.record()) for e in evaluations if e.verdict in ("gedaald", "gestegen")]
+    effects = [e for e in evaluations if e.verdict in ("gedaald", "gestegen")]
+    shown = [short_finding(e.record()) for e in effects]
     others = []
     unclear = [e for e in evaluations if e.verdict == "geen_verschil"]
     if unclear:
@@ -56,7 +57,12 @@ def findings(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation 
     if line:
         others.append(line)
     room = max(MAX_FINDINGS - len(others), 2)
-    return (shown[:room] + others)[:MAX_FINDINGS]
+    if len(shown) > room:  # every shown effect is named: those beyond the room share one line
+        rest = effects[room - 1:]
+        shown = shown[:room - 1] + ["Verder aantoonbaar veranderd: " + join_words(
+            [f"{lower_first(e.indicator.label)} ({change(e.record(), e.headline.estimate)})" for e in rest])
+            + "; zie 'Wat is het effect?'."]
+    return (shown + others)[:MAX_FINDINGS]
 
 
 def certainty(study: Study, evaluations: list[IndicatorEvaluation]) -> list[str]:
