@@ -33,7 +33,7 @@ ENVIRONMENT.filters["css_string"] = css_string
 
 
 KEEP_ROWS = 15
-STACK_COLUMNS = 3
+STACK_COLUMNS = 1
 
 
 class Section:
@@ -78,7 +78,7 @@ class Table:
 
     @property
     def stack(self) -> bool:
-        """Wide enough to show its rows as cards on a phone (narrow tables stay tables)."""
+        """Rows as cards on a phone: at 390 px even three columns squeeze words into fragments."""
         return len(self.columns) > STACK_COLUMNS
 
     def __html__(self) -> Markup:
