@@ -524,11 +524,16 @@ class InProcess:
         _KERNELS.close()
 
 
+SPAWN = multiprocessing.get_context("spawn")
+
+
 class LocalPool:
     """Worker processes on this machine, each with a kernel started ahead; they stop with the batch."""
 
     def __init__(self, workers: int, scratch: Path, notebooks: str) -> None:
-        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+        # Fresh interpreters, not forks: a fork of a process that already talks to a kernel (a notebook in
+        # JupyterLab, a test) inherits its ZeroMQ context, and a kernel started from it never answers.
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, mp_context=SPAWN,
                                         initargs=(os.getpid(), str(scratch), notebooks))
 
     def submit(self, task: Callable[..., Built], *arguments) -> Future:

@@ -166,3 +166,10 @@ def test_an_unreliable_design_shows_no_effect_size_anywhere_in_its_report(built_
     for effect in unreliable:
         row = next(r for r in estimates if r[0] == effect["label"])
         assert row[1].startswith("niet te duiden") and row[2:] == ["–", "–"], row
+
+
+def test_who_saves_names_each_payer_once_with_its_article(built_reports):
+    same = read(built_reports / "reports" / "lindeland" / "samen-indiceren.html").visible
+    assert "Besparingen en extra kosten vallen allebei bij de zorgverzekeraar (Zvw)." in same
+    for path in (built_reports / "reports").glob("*/*.html"):
+        assert "de zorgkantoor" not in read(path).visible, path

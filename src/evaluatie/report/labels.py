@@ -34,6 +34,7 @@ VALUE_LABELS = {
 }
 PAYER_LABELS = {"Zvw": "zorgverzekeraar (Zvw)", "Wlz": "zorgkantoor (Wlz)", "Wmo": "gemeente (Wmo)",
                 "Jeugdwet": "gemeente (Jeugdwet)", "Participatiewet": "gemeente (Participatiewet)"}
+PAYER_ARTICLES = {"Zvw": "de", "Wlz": "het", "Wmo": "de", "Jeugdwet": "de", "Participatiewet": "de"}
 PARAM_LABELS = {
     "demo": "Verzonnen gegevens (demo)",
     "treatment.intensity": "Deel van budget of bevolking in het initiatief",

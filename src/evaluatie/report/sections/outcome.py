@@ -12,7 +12,7 @@ from evaluatie.outcome.evaluation import IndicatorEvaluation, Note
 from evaluatie.outcome.money import MoneyEffect, money_effects, overlapping
 from evaluatie.report import figures
 from evaluatie.report.markup import Section, section, table
-from evaluatie.report.labels import PAYER_LABELS
+from evaluatie.report.labels import PAYER_ARTICLES, PAYER_LABELS
 from evaluatie.report.text import (
     VERDICT_LABELS, caution_sentence, change, effect_sentence, margin, plural, short_change, verdict_phrase,
 )
@@ -136,10 +136,16 @@ def money(evaluations: list[IndicatorEvaluation]) -> Section:
     money_table = table("Wie betaalt, wie bespaart (alle deelnemende gemeenten samen, per jaar)",
                         ["Indicator (aangenomen prijs)", "Betaler", "Besparing per jaar", "Marge per jaar",
                          "Sinds de start"], rows, numeric=["Besparing per jaar"]) if rows else None
-    savers = [PAYER_LABELS[m.law] for m in shown if m.saving_low > 0]
-    payers = [PAYER_LABELS[m.law] for m in shown if m.saving_high < 0]
+    savers = _payers([m for m in shown if m.saving_low > 0])
+    payers = _payers([m for m in shown if m.saving_high < 0])
     return section("money.html.j2", "Wie betaalt, wie bespaart?", table=money_table, overlap=overlapping(shown),
-                   savers=join_words(savers), payers=join_words(payers), any_shown=bool(shown))
+                   savers=savers, payers=payers, any_shown=bool(shown))
+
+
+def _payers(effects_: list[MoneyEffect]) -> str:
+    """'de zorgverzekeraar (Zvw) en het zorgkantoor (Wlz)', each payer once."""
+    laws = dict.fromkeys(m.law for m in effects_)
+    return join_words([f"{PAYER_ARTICLES[law]} {PAYER_LABELS[law]}" for law in laws])
 
 
 def _price(m: MoneyEffect) -> str:
