@@ -111,7 +111,7 @@ def test_a_cost_rise_is_never_counted_as_a_success(built_reports):
         assert "aangetoond" not in row[-1]  # 'effecten aangetoond' counted rises and falls alike
     report = read(built_reports / "reports" / "lindeland" / "samen-indiceren.html")
     aim = {row[0]: row[-1] for row in table(report, "Welke doelen van de Quintuple Aim")}
-    assert "↑ kosten wijkverpleging per verzekerde (richting niet eenduidig: aan de stuurgroep)" in aim["kosten per inwoner"]
+    assert "↑ kosten wijkverpleging per verzekerde (richting niet eenduidig: aan de stuurgroep; lees met voorzichtigheid)" in aim["kosten per inwoner"]
 
 
 def test_pages_show_no_codes_english_or_unexplained_jargon(built_reports):
