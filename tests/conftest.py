@@ -33,7 +33,8 @@ def built_reports(tmp_path_factory, demo_data) -> Path:
 
     Tests that use it carry ``pytest.mark.xdist_group("reports")``, so one worker builds it once.
     """
-    from evaluatie.batch import run_batch, select
+    from evaluatie.batch import run_batch
+    from evaluatie.inputs import select
     from evaluatie.cli import main
 
     root = _project_in(tmp_path_factory.mktemp("reports"), demo_data)

@@ -13,7 +13,8 @@ import papermill
 import pytest
 
 from evaluatie import batch
-from evaluatie.batch import run_batch, select
+from evaluatie.batch import run_batch
+from evaluatie.inputs import select
 from evaluatie.cli import main
 from evaluatie.report.render import write_atomic
 

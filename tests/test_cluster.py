@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from evaluatie.batch import run_batch, select
+from evaluatie.batch import run_batch
+from evaluatie.inputs import select
 
 
 def test_local_cluster_builds_and_survives_a_dying_worker(project, quick):

@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from evaluatie.batch import run_batch, select
+from evaluatie.batch import run_batch
+from evaluatie.inputs import select
 from evaluatie.cli import main
 from evaluatie.formats import number
 

@@ -48,7 +48,7 @@ from evaluatie.data.study import Study, load_study, place_names, report_date
 from evaluatie.formats import dutch_date, printable
 from evaluatie.inputs import (
     MANIFEST, NOTEBOOK, OVERVIEWS, REGION_NOTEBOOK, input_key, output_name, overview_is_current, overview_key, plan,
-    read_manifest, read_overview_keys, report_inputs, select,
+    read_manifest, read_overview_keys, report_inputs,
 )
 from evaluatie.params import ParamsError, display_path, find_project_dir, initiative_files, parse_overrides
 from evaluatie.process.instrument import load_instruments

@@ -97,7 +97,7 @@ def test_region_page_and_index_say_what_the_report_says(built_reports, name):
     assert row[-1] == findings_line(summary["effects"])
     for word, pattern in (("(gunstig)", r"(\d+) gunstige? effect"), ("(ongunstig)", r"(\d+) ongunstige? effect")):
         found = re.search(pattern, row[-1])
-        assert (int(found.group(1)) if found else 0) == sum(c.startswith(f"waarschijnlijk") and word in c
+        assert (int(found.group(1)) if found else 0) == sum(c.startswith("waarschijnlijk") and word in c
                                                            for c in conclusions.values()), (name, word)
     careful = re.search(r"(\d+) effect(?:en)? met voorzichtigheid", row[-1])
     assert (int(careful.group(1)) if careful else 0) == sum("voorzichtigheid" in c for c in conclusions.values())

@@ -3,6 +3,8 @@ tell small groups from protected ones, SVG figures with data in their alt text, 
 
 from __future__ import annotations
 
+import dataclasses
+
 import matplotlib.pyplot as plt
 import pytest
 
@@ -69,3 +71,24 @@ def test_interviews_only(tmp_path):
     pe = evaluate_process(interviews=tmp_path / "interviews.csv", organisation_names=[p[0] for p in PARTNERS])
     assert process_appendix(pe) == {}
     assert "geen vragenlijsten" in str(process_section(pe).markup)
+
+
+def test_the_core_message_names_every_tied_topic_with_its_median(verdeeld):
+    """No topic is picked at random among equal medians: all tied ones are named (or counted) with the median."""
+    latest = verdeeld.latest_consensus()
+    high = latest["median"].max()
+    tied = latest[latest["median"] == high]
+    line = summary_line(verdeeld)
+    assert f"(mediaan {int(high) if float(high).is_integer() else high}".replace(".", ",") in line
+    if len(tied) <= 3:
+        assert all(label.lower() in line.lower() for label in tied["dimension_label"])
+    else:
+        assert f"het verst op {len(tied)} onderwerpen" in line
+
+
+def test_a_tie_is_said_as_a_tie(verdeeld):
+    pe = verdeeld
+    even = pe.consensus.assign(median=3.0)
+    line = summary_line(dataclasses.replace(pe, consensus=even))
+    assert line.startswith(f"De partners zien de samenwerking in meting 2023 op alle {len(pe.latest_consensus())} "
+                           "onderwerpen even ver (mediaan 3 op een schaal van 0 tot 5).")

@@ -9,7 +9,8 @@ import pytest
 
 from evaluatie.formats import number
 from evaluatie.report.text import (
-    coverage_sentence, domain_status, effect_sentence, findings_line, lower_first, margin, plural, verdict_phrase,
+    coverage_sentence, domain_status, effect_cells, effect_sentence, findings_line, lower_first, margin, plural,
+    verdict_phrase,
 )
 
 
@@ -126,3 +127,26 @@ def test_no_second_margin_for_a_design_that_fails_its_pre_start_check(project):
     shown = next(e for e in evaluate_outcomes(study) if e.headline.second_opinion is not None)
     assert second_opinion_line(shown).startswith("Tweede bepaling van de marge")
     assert second_opinion_line(replace(shown, verdict="onbetrouwbaar")) == ""
+
+
+def test_a_bound_just_beside_zero_keeps_its_side():
+    """'0,0 tot +1,1' would hide whether the margin excludes zero; '−0,0' is no number at all."""
+    r = record(0.5, -0.04, 1.1, "geen_verschil", None)
+    assert margin(r, -0.04, 1.1) == "−0,04 tot +1,1 per 1.000 inwoners"
+    shown = record(0.5, 0.003, 1.1, "gestegen", "ongunstig")
+    assert margin(shown, 0.003, 1.1).startswith("+0,003 tot")
+    assert "(marge 0,003 tot 1,1 per 1.000 inwoners meer)" in effect_sentence(shown)
+    assert margin(r, 0.0, 1.1) == "0,0 tot +1,1 per 1.000 inwoners"
+
+
+def test_no_share_of_a_percentage_beside_its_points():
+    """'1,1 procentpunt minder, 11% minder' reads as two different changes."""
+    text = effect_sentence(record(-1.1, -1.9, -0.3, unit="procent", per="volwassenen", relative=-11.0,
+                                  label="Mantelzorgers die zich zwaar belast voelen (%)"))
+    assert "1,1 procentpunt minder dan zonder het initiatief verwacht (marge" in text and "11%" not in text
+
+
+def test_table_cells_give_the_effect_with_its_unit():
+    assert effect_cells(record()) == ["−7,9 per 1.000 inwoners", "−9,3 tot −6,5"]
+    assert effect_cells(record(-4.7, -5.1, -4.3, unit="weken", per="aanvraag")) == ["−4,7 weken", "−5,1 tot −4,3"]
+    assert effect_cells(record(math.nan, math.nan, math.nan)) == ["–", "–"]

@@ -32,7 +32,7 @@ from evaluatie.data.panel import DataError
 from evaluatie.data.tables import (
     MISSING_MARKERS, ROW, SUPPRESSED_MARKERS, Measure, SourceNote, TextOptions, add_note, as_measure,
     finish_panel,
-    melt_measures, parse_period_code, parse_periods, read_text, require_columns, split_rows,
+    melt_measures, parse_periods, read_text, require_columns, split_rows,
 )
 from evaluatie.formats import join_words, number
 

@@ -20,7 +20,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 

@@ -310,7 +310,7 @@ def _break_note(indicator: Indicator, frame: pd.DataFrame) -> Note | None:
     if treated_years.empty or pre_years.empty:
         return None
     crossing = [b for b in indicator.breaks if pre_years.min() < b <= treated_years.max()]
-    return Note("definition_break", {"years": crossing}) if crossing else None
+    return Note("definition_break", {"years": crossing, "first_start": int(treated_years.min())}) if crossing else None
 
 
 def _thin_data(frame: pd.DataFrame) -> list[Note]:

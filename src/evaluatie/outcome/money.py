@@ -15,9 +15,13 @@ from evaluatie.outcome.frames import estimation_frame
 from evaluatie.outcome.translate import translate_effect
 
 PAYER_LAWS = ("Zvw", "Wlz", "Wmo", "Jeugdwet", "Participatiewet")
-# Cost indicators of which one contains the other: their amounts must not be added up.
-NESTED = ({"ziekenhuisopnames", "zvw_kosten_msz"}, {"ziekenhuisopnames", "zvw_kosten_totaal"},
-          {"zvw_kosten_msz", "zvw_kosten_totaal"}, {"zvw_kosten_wijkverpleging", "zvw_kosten_totaal"})
+# Money an indicator's amount already contains: admissions, emergency visits and referrals to the hospital
+# are paid from medical specialist care, which is part of the insurer's total. Such amounts must not be added.
+CONTAINS = {
+    "zvw_kosten_totaal": {"zvw_kosten_msz", "zvw_kosten_wijkverpleging", "ziekenhuisopnames", "seh_bezoeken",
+                          "verwijzingen_ziekenhuis"},
+    "zvw_kosten_msz": {"ziekenhuisopnames", "seh_bezoeken", "verwijzingen_ziekenhuis"},
+}
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def money_effects(evaluations: list[IndicatorEvaluation]) -> list[MoneyEffect]:
     return out
 
 
-def overlapping(effects: list[MoneyEffect]) -> bool:
-    """Whether two of the indicators measure the same money (one cost contains the other)."""
-    ids = {m.indicator for m in effects}
-    return any(pair <= ids for pair in NESTED)
+def overlapping(effects: list[MoneyEffect]) -> list[tuple[MoneyEffect, MoneyEffect]]:
+    """Pairs (whole, part) of shown amounts where the first already contains the money of the second."""
+    return [(whole, part) for whole in effects for part in effects
+            if part.indicator in CONTAINS.get(whole.indicator, set())]

@@ -206,7 +206,7 @@ def effects_chart(rows: pd.DataFrame, source: str, caption: str) -> Chart:
                     color=TREATED, ecolor=TREATED, capsize=3, markersize=5)
         ax.axvline(0, color=NEUTRAL, linewidth=1)
         ax.set_yticks(y, labels)
-        ax.set_xlabel("verschil met de verwachte waarde zonder initiatief (%)")
+        ax.set_xlabel("verschil met de verwachte waarde\nzonder initiatief (%)")
         ax.grid(axis="y", visible=False)
         _dutch_ticks(ax.xaxis, 0)
         parts = [f"{label}: {signed(r.relative, 0)}% ("
@@ -244,11 +244,11 @@ def event_time_chart(events, indicator, source: str, level: str) -> Chart:
                 ax.plot(part.event_time, part.estimate, marker, color=colour, markersize=4.5, label=label)
         if events.reference == "fixed":
             ax.plot([events.reference_time], [0], "o", markerfacecolor="white", markeredgecolor=NEUTRAL,
-                    markersize=6, label="vergelijkingspunt (0)")
+                    markersize=6, label="vergelijkingspunt (verschil 0)")
         ax.axhline(0, color=NEUTRAL, linewidth=1)
         ax.axvline(-0.5, color=NEUTRAL, linestyle=":", linewidth=1.4)
         ax.set_xlabel(f"{step_plural} ten opzichte van de start")
-        ax.set_ylabel(f"verschil ({axis_label(indicator.unit, indicator.per)})", fontsize=FONT_SIZE)
+        ax.set_ylabel(_wrap(f"verschil ({axis_label(indicator.unit, indicator.per)})", 22), fontsize=FONT_SIZE)
         _dutch_ticks(ax.yaxis)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=8))
         ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: signed(v, 0) if v else "0"))

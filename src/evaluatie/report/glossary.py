@@ -41,6 +41,9 @@ TERMS = {
                                "in de vergelijkingsgemeenten (difference-in-differences).",
     "wild cluster bootstrap": "Een andere manier om de onzekerheid te bepalen, door de gegevens per gemeente "
                               "vaak opnieuw te trekken. Met minder dan vier deelnemende gemeenten zegt zij weinig.",
+    "Quintuple Aim": "Vijf doelen waaraan goede zorg en ondersteuning samen moeten bijdragen: ervaren kwaliteit "
+                     "van zorg, gezondheid van de bevolking, kosten, werkplezier van professionals en gelijke "
+                     "gezondheidskansen.",
     "SCIROCCO-model": "Een Europees model waarin elke partner per onderwerp scoort hoe ver de samenwerking is "
                       "(0 = nog niet begonnen, 5 = volledig ingebed).",
 }

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from evaluatie.formats import number
+from evaluatie.process.instrument import load_instrument, shipped_instruments
 
 KIND_LABELS = {
     "gemeente": "gemeente", "zorgverzekeraar": "zorgverzekeraar", "zorgkantoor": "zorgkantoor",
@@ -25,9 +28,7 @@ VALUE_LABELS = {
     "partnerschap": "partnerschap met bestaande aanbieders", "competitie": "competitie",
     "hoofdaannemer": "hoofdaannemer", "solidariteit": "solidariteit", "profijt": "profijt", "tussenvorm": "tussenvorm",
     "all_untreated": "alle gemeenten die niet deelnemen", "list": "een vaste lijst van gemeenten",
-    "default": "standaard", "scirocco": "SCIROCCO-volwassenheidsmodel", "rivm": "RIVM-fasen",
-    "ketenzorg": "Ontwikkelingsmodel voor Ketenzorg", "regenboog": "Regenboogmodel",
-    "financiering": "vragen over financiering", "doelen_governance": "doelen en sturing",
+    "default": "standaard",
     "never_treated": "gemeenten die nooit meededen", "not_yet_treated": "gemeenten die nog niet meededen",
     "auto": "automatisch", "cluster": "geclusterde standaardfouten", "randomization": "randomisatie",
     "wild_bootstrap": "wild cluster bootstrap",
@@ -52,16 +53,21 @@ PARAM_LABELS = {
     "process.show_organisation_names": "Namen van organisaties in citaten tonen",
     "report.confidence_level": "Betrouwbaarheid van de marges", "report.seed": "Startgetal voor het toeval",
     "report.contact": "Contact voor vragen",
+    "report.date": "Datum op het rapport",
     "outcome.inference": "Methode voor de onzekerheid",
     "outcome.control_group": "Vergelijkingsgroep bij gespreide start",
 }
-SHOWN_ELSEWHERE = ("id", "name", "region", "description", "partners", "treatment.units", "indicators", "financing")
+# Shown in the body or in the table of data sources; folders outside the project are machine paths, never shown.
+SHOWN_ELSEWHERE = ("id", "name", "region", "description", "partners", "treatment.units", "indicators", "financing",
+                   "data.folders", "data.units", "data.panel", "process.responses", "process.interviews")
 
 
 def value_label(value) -> str:
-    """A params value as a reader says it: 'ja', '95%', 'SCIROCCO-volwassenheidsmodel', 'niet opgegeven'."""
-    if value is None or value == [] or value == {}:
+    """A params value as a reader says it: 'ja', '95%', 'geclusterde standaardfouten', 'geen'."""
+    if value is None:
         return "niet opgegeven"
+    if value == [] or value == {}:
+        return "geen"
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, float):
@@ -84,8 +90,23 @@ def parameter_rows(dump: dict, prefix: str = "") -> list[tuple[str, str]]:
             if value is not None:
                 rows.append((PARAM_LABELS[path], "ja"))
             continue
+        if path == "process.instruments":  # by the title the process section uses for each
+            rows.append((PARAM_LABELS[path], "; ".join(instrument_label(i) for i in value)))
+            continue
         if isinstance(value, dict) and path not in PARAM_LABELS:
             rows += parameter_rows(value, f"{path}.")
             continue
-        rows.append((PARAM_LABELS.get(path, f"Parameter {path}"), value_label(value)))
+        rows.append((parameter_label(path), value_label(value)))
     return rows
+
+
+def parameter_label(path: str) -> str:
+    """The Dutch name of a params key such as 'report.seed'; the last word of an unlisted key as a fallback."""
+    return PARAM_LABELS.get(path) or FINANCING_LABELS.get(path.rsplit(".", 1)[-1]) or path.rsplit(".", 1)[-1]
+
+
+def instrument_label(instrument: str) -> str:
+    """A shipped instrument by the title the process section uses; an own one by its file name."""
+    if instrument in shipped_instruments():
+        return load_instrument(instrument).title
+    return f"eigen instrument ({PurePath(instrument).name})"

@@ -5,6 +5,8 @@ Only visible (not suppressed) results are used, so a sentence can never reveal w
 
 from __future__ import annotations
 
+import pandas as pd
+
 from evaluatie.formats import join_words, number
 from evaluatie.process.evaluation import ProcessEvaluation
 from evaluatie.process.perspectives import perspective_label
@@ -117,15 +119,30 @@ def findings(pe: ProcessEvaluation) -> list[str]:
     return sentences + _interview_sentences(pe)
 
 
+def _score(median: float) -> str:
+    return number(median, 0 if float(median).is_integer() else 1)
+
+
+def _topics(rows: pd.DataFrame) -> str:
+    """Every tied topic by name when there are at most three, else how many: no tie is broken at random."""
+    if len(rows) > 3:
+        return f"{len(rows)} onderwerpen"
+    return join_words([lower_first(label) for label in sorted(rows["dimension_label"])])
+
+
 def summary_line(pe: ProcessEvaluation) -> str | None:
     """One finding for the kernboodschap: where the partners see the collaboration furthest and least far."""
     latest = pe.latest_consensus()
     if latest.empty:
         return None
-    ordered = latest.sort_values("median")
-    best, worst = ordered.iloc[-1], ordered.iloc[0]
-    text = (f"De partners zien de samenwerking in meting {pe.waves[-1]} het verst op "
-            f"{lower_first(best.dimension_label)} en het minst ver op {lower_first(worst.dimension_label)}.")
+    high, low = latest["median"].max(), latest["median"].min()
+    if high == low:
+        text = (f"De partners zien de samenwerking in meting {pe.waves[-1]} op alle {len(latest)} onderwerpen even "
+                f"ver (mediaan {_score(high)} op een schaal van 0 tot 5).")
+    else:
+        text = (f"De partners zien de samenwerking in meting {pe.waves[-1]} het verst op "
+                f"{_topics(latest[latest['median'] == high])} (mediaan {_score(high)} op een schaal van 0 tot 5) "
+                f"en het minst ver op {_topics(latest[latest['median'] == low])} (mediaan {_score(low)}).")
     split = latest[latest.agreement == "split"]
     if len(split):
         text += (f" Over {plural(len(split), 'onderwerp', 'onderwerpen')} van de {len(latest)} zijn ze sterk "

@@ -6,7 +6,6 @@ Every verdict, direction and caution is worded by the same functions as in the i
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -15,7 +14,7 @@ from evaluatie.formats import number
 from evaluatie.report import figures
 from evaluatie.report.markup import Section, section, table
 from evaluatie.report.records import load_summaries
-from evaluatie.report.text import caution_sentence, findings_line, margin, plural, short_change, verdict_phrase
+from evaluatie.report.text import caution_sentence, effect_cells, findings_line, plural, verdict_phrase
 
 __all__ = ["cover", "effects", "initiatives", "load_summaries", "maturity"]
 
@@ -52,8 +51,7 @@ def effects(summaries: list[dict]) -> Section:
     lines = table("Effect per initiatief en indicator", ["Initiatief en indicator" if several else "Indicator",
                                                         "Effect", "Marge", "Conclusie"],
                   [[r["label"] + (" (budgeteffect)" if r["budget_effect"] else ""),
-                    short_change(r, r["estimate"]) if math.isfinite(r["estimate"]) else "–",
-                    margin(r, r["ci_low"], r["ci_high"], unit=False) if math.isfinite(r["estimate"]) else "–",
+                    *effect_cells(r),
                     verdict_phrase(r) + (f". {caution_sentence(r['caution'])}" if r.get("caution") else "")]
                    for r in records], numeric=["Effect"])
     return section("region_effects.html.j2", "Effecten", chart=chart, table=lines)

@@ -55,9 +55,9 @@ def upper_first(text: str) -> str:
 def _size(record: dict, value: float) -> str:
     """The size of ``value`` (no sign) with its unit: '4,7 weken', '7,9 per 1.000 inwoners', '€ 17,90 per ...'."""
     unit, per = record["unit"], record["per"]
+    size = number(abs(value), shown_decimals(record, value))
     if unit == "euro":
-        return f"€ {number(abs(value), 2)} per {per}"
-    size = number(abs(value), 1)
+        return f"€ {size} per {per}"
     if unit == "aantal":
         return f"{size} per {per}"
     if unit == "weken":
@@ -67,12 +67,22 @@ def _size(record: dict, value: float) -> str:
     return f"{size} {unit}"
 
 
+def shown_decimals(record: dict, value: float) -> int:
+    """Cents for euros, one decimal otherwise; more for a value just beside zero, so that a bound keeps its
+    side ('+0,03', never a '0,0' that hides whether the margin excludes zero)."""
+    decimals = 2 if record["unit"] == "euro" else 1
+    while value != 0 and round(value, decimals) == 0 and decimals < 4:
+        decimals += 1
+    return decimals
+
+
 def signed_amount(record: dict, value: float) -> str:
-    """A change with its sign and unit word but without the 'per ...': '−4,7', '+€ 2,10'."""
+    """A change with its sign and unit word but without the 'per ...': '−4,7', '+€ 2,10', '−0,04'."""
     if not math.isfinite(value):
         return "∞" if value > 0 else f"{MINUS}∞"
-    sign = "" if round(value, 2) == 0 else ("+" if value > 0 else MINUS)
-    size = number(abs(value), 2 if record["unit"] == "euro" else 1)
+    decimals = shown_decimals(record, value)
+    sign = "" if round(value, decimals) == 0 else ("+" if value > 0 else MINUS)
+    size = number(abs(value), decimals)
     return f"{sign}€ {size}" if record["unit"] == "euro" else f"{sign}{size}"
 
 
@@ -94,6 +104,13 @@ def short_change(record: dict, value: float) -> str:
 def change(record: dict, value: float) -> str:
     """'−4,7 weken', '+€ 2,10 per verzekerde'."""
     return f"{signed_amount(record, value)} {unit_suffix(record)}"
+
+
+def effect_cells(record: dict) -> list[str]:
+    """Effect with its unit and the bare margin beside it, for a table row: ['−4,7 weken', '−5,1 tot −4,3']."""
+    if not math.isfinite(record["estimate"]):
+        return ["–", "–"]
+    return [change(record, record["estimate"]), margin(record, record["ci_low"], record["ci_high"], unit=False)]
 
 
 def bounded(low: float, high: float) -> bool:
@@ -143,9 +160,12 @@ def effect_sentence(record: dict) -> str:
     word, more = ("gedaald", "minder") if verdict == "gedaald" else ("gestegen", "meer")
     cause = "door de financieringsafspraak (budgeteffect)" if record["budget_effect"] else "door het initiatief"
     relative = record.get("relative", math.nan)
-    share = f", {number(abs(relative), 0)}% {more}" if relative is not None and math.isfinite(relative) else ""
+    # a share of a percentage ('1,1 procentpunt, 11% minder') reads as a second, different change: left out
+    share = (f", {number(abs(relative), 0)}% {more}" if relative is not None and math.isfinite(relative)
+             and record["unit"] not in ("procent", "procentpunt") else "")
     near, far = sorted([abs(low), abs(high)])
-    near_text = f"€ {number(near, 2)}" if record["unit"] == "euro" else number(near, 1)
+    near_number = number(near, shown_decimals(record, near))
+    near_text = f"€ {near_number}" if record["unit"] == "euro" else near_number
     text = (f"{label}: waarschijnlijk {word} {cause}, {_size(record, record['estimate'])} {more} dan zonder "
             f"het initiatief verwacht{share} (marge {near_text} tot {_size(record, far)} {more}).")
     if record["budget_effect"]:

@@ -10,15 +10,15 @@ from markupsafe import Markup
 from evaluatie.data.study import Study
 from evaluatie.formats import join_words, number, p_value, signed
 from evaluatie.outcome.evaluation import EVENT_TIME_DRAWS, PLACEBO_CAUTION, PLACEBO_UNRELIABLE, IndicatorEvaluation
-from evaluatie.outcome.inference import AUTO_MIN_TREATED, WILD_BOOTSTRAP_MIN_TREATED
+from evaluatie.outcome.inference import AUTO_MIN_TREATED, MAX_EXACT_ASSIGNMENTS, WILD_BOOTSTRAP_MIN_TREATED
 from evaluatie.process import ProcessEvaluation
 from evaluatie.report import figures
 from evaluatie.report.glossary import terms
 from evaluatie.report.markup import Section, section, table
-from evaluatie.report.labels import parameter_rows, value_label
+from evaluatie.report.labels import parameter_label, parameter_rows, value_label
 from evaluatie.report.sections.body import municipality_tables
 from evaluatie.report.sections.process import process_appendix
-from evaluatie.report.text import change, margin, plural, short_change
+from evaluatie.report.text import change, margin, plural
 
 METHOD_NAMES = {"twfe": "verschil-in-verschillen met vaste effecten per gemeente en per periode",
                 "callaway_santanna": "verschil-in-verschillen per startgroep (Callaway & Sant'Anna)"}
@@ -32,6 +32,20 @@ def glossary() -> Section:
     return section("glossary.html.j2", "Begrippenlijst", terms=terms())
 
 
+def _smallest_p_sentence(headlines: list) -> list[str]:
+    """With all assignments enumerated, no p-value can be below 1/(number of assignments): say so."""
+    sizes = {(h.n_treated, h.n_control): math.comb(h.n_treated + h.n_control, h.n_treated) for h in headlines}
+    exact = {k: n for k, n in sizes.items() if n <= MAX_EXACT_ASSIGNMENTS}
+    if not exact:
+        return []
+    (n_treated, n_control), n = min(exact.items(), key=lambda item: item[1])
+    return [f"Met {plural(n_treated, 'deelnemende gemeente', 'deelnemende gemeenten')} en "
+            f"{plural(n_control, 'vergelijkingsgemeente', 'vergelijkingsgemeenten')} zijn er "
+            f"{number(n, 0)} mogelijke toewijzingen. De kleinste p-waarde die dan kan, is 1/{number(n, 0)} = "
+            f"{p_value(1 / n)}: het echte verschil is dan groter dan bij elke andere toewijzing. Een kleinere "
+            "p-waarde is met zo weinig gemeenten niet te halen, hoe groot het effect ook is."]
+
+
 def inference_paragraphs(evaluations: list[IndicatorEvaluation]) -> list[str]:
     """Which inference was used and why, and why a second opinion is or is not shown (from the codes)."""
     headlines = [e.headline for e in evaluations if e.headline]
@@ -42,6 +56,7 @@ def inference_paragraphs(evaluations: list[IndicatorEvaluation]) -> list[str]:
                      "optimistisch: ze maken marges te smal. We gebruiken dan randomisatie-inferentie: we wijzen de "
                      "deelname bij toeval aan andere gemeenten toe (alle mogelijke toewijzingen, of 999 willekeurige "
                      "als dat er heel veel zijn) en kijken hoe uitzonderlijk het echte verschil is.")
+        parts += _smallest_p_sentence([h for h in headlines if h.inference == "randomization" and h.method == "twfe"])
     if "cluster" in used:
         parts.append(f"Met {AUTO_MIN_TREATED} of meer deelnemende gemeenten gebruiken we standaardfouten die "
                      "rekening houden met metingen van dezelfde gemeente door de jaren heen.")
@@ -52,7 +67,8 @@ def inference_paragraphs(evaluations: list[IndicatorEvaluation]) -> list[str]:
         parts.append(f"Met minder dan {WILD_BOOTSTRAP_MIN_TREATED} deelnemende gemeenten tonen we de wild cluster "
                      "bootstrap niet als tweede mening: met zo weinig deelnemers vindt die methode vrijwel nooit "
                      "een effect, ook als het er is (met één deelnemende gemeente zijn haar marges tientallen keren "
-                     "breder dan de randomisatiemarges). Ze zou dan twijfel zaaien die niets over het effect zegt.")
+                     "breder dan de randomisatiemarges). Haar marge zou dan vooral iets over de methode zeggen en weinig "
+                     "over het effect.")
     staggered = [h for h in headlines if h.method == "callaway_santanna"]
     if staggered:
         parts.append("De gemeenten begonnen in verschillende jaren. De gewone methode is dan vertekend als het effect "
@@ -90,7 +106,7 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
     parameters = table("Parameters van deze evaluatie", ["Parameter", "Waarde"],
                        parameter_rows(study.params.model_dump(mode="json")))
     overrides = table("Parameters gewijzigd voor deze run", ["Parameter", "Waarde"],
-                      [[key, value_label(value)] for key, value in changed.items()]) if changed else None
+                      [[parameter_label(key), value_label(value)] for key, value in changed.items()]) if changed else None
     failed = [(e.indicator.label, e.failure) for e in evaluations if e.failure]
     files = table("Gegevensbronnen", ["Gegevens", "Bestand", "Controlegetal (SHA-256)"],
                   [[ROLES.get(f.role, f.role), f.path, Markup('<span class="hash">{}</span>').format(f.sha256)]
@@ -179,14 +195,14 @@ def tables(study: Study, evaluations: list[IndicatorEvaluation], process: Proces
                   else "niet getoond (te weinig gemeenten)" if h.withheld else "–")
         estimates.append([e.indicator.label, "niet te duiden: de trends liepen voor de start al uiteen", "–", "–"]
                          if unreliable else
-                         [e.indicator.label, short_change(r, h.estimate), margin(r, h.ci_low, h.ci_high, unit=False),
+                         [e.indicator.label, change(r, h.estimate), margin(r, h.ci_low, h.ci_high, unit=False),
                           p_value(h.p_value)])
         checks.append([e.indicator.label, INFERENCE_NAMES.get(h.inference, h.inference), second,
                        p_value(e.placebo_p) if e.placebo_p is not None else "–",
-                       short_change(r, h.detectable).lstrip("+") if math.isfinite(h.detectable) else "niet te bepalen"])
+                       change(r, h.detectable).lstrip("+") if math.isfinite(h.detectable) else "niet te bepalen"])
     return section("tables.html.j2", "Tabellen", process=process_appendix(process),
                    municipalities=municipality_tables(per_unit, evaluations) if per_unit is not None else [],
-                   estimates=table(f"Schattingen per indicator, met {level}%-marge (in de eenheid van de indicator)",
+                   estimates=table(f"Schattingen per indicator, met {level}%-marge",
                                    ["Indicator", "Effect", "Marge", "p-waarde"], estimates,
                                    numeric=["Effect", "p-waarde"]),
                    checks=table("Onzekerheid en controles per indicator",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
 
@@ -14,7 +13,8 @@ from evaluatie.report import figures
 from evaluatie.report.markup import Section, section, table
 from evaluatie.report.labels import PAYER_ARTICLES, PAYER_LABELS
 from evaluatie.report.text import (
-    VERDICT_LABELS, caution_sentence, change, effect_sentence, margin, plural, short_change, verdict_phrase,
+    VERDICT_LABELS, caution_sentence, change, effect_cells, effect_sentence, lower_first, margin, plural,
+    verdict_phrase,
 )
 
 STEP_WORDS = {"jaar": ("jaar", "jaar"), "kwartaal": ("kwartaal", "kwartalen"), "meting": ("meting", "metingen")}
@@ -26,13 +26,24 @@ THIN = {"few_pre": ("periode voor de start", "perioden voor de start",
 START_WORDS = {"jaar": "in het startjaar", "kwartaal": "in het eerste kwartaal", "meting": "bij de eerste meting"}
 
 
+def _break_timing(years: list[int], first_start: int) -> str:
+    """Where definition changes lie relative to the first year with the initiative."""
+    where = {"voor" if y < first_start else "in" if y == first_start else "na" for y in years}
+    if where == {"voor"}:
+        return f"voor de start in {first_start}"
+    if where == {"in"}:
+        return "in het startjaar"
+    return f"na de start in {first_start}" if "voor" not in where else f"zowel voor als na de start in {first_start}"
+
+
 def note_sentence(note: Note, evaluation: IndicatorEvaluation) -> str:
     """One plain sentence for a fact the analysis noted about an indicator."""
     record, v = evaluation.record(), note.values
     if note.code == "definition_break":
         years = join_words([str(y) for y in v["years"]])
-        return (f"De definitie veranderde in {years}, tussen voor en na de start. {evaluation.indicator.break_note or ''} "
-                "Was die wijziging niet overal even groot, dan kleurt ze het effect.").replace("  ", " ")
+        return (f"De definitie veranderde in {years}, {_break_timing(v['years'], v['first_start'])}. "
+                f"{evaluation.indicator.break_note or ''} Was die wijziging niet overal even groot, dan kleurt ze "
+                "de vergelijking van voor en na de start.").replace("  ", " ")
     if note.code == "budget_effect":
         return ("Het initiatief stuurt deze indicator zelf (bijvoorbeeld met een vast budget). Het verschil is een "
                 "budgeteffect: het laat zien wat de afspraak deed, niet wat de samenwerking opleverde.")
@@ -99,10 +110,9 @@ def effects(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
     level = number(100 * study.params.report.confidence_level, 0)
     records = [e.record() for e in evaluations]
     overview = table(
-        "Effect per indicator (in de eenheid van de indicator)", ["Indicator", "Effect", f"Marge ({level}%)", "Conclusie"],
+        "Effect per indicator", ["Indicator", "Effect", f"Marge ({level}%)", "Conclusie"],
         [[r["label"] + (" (budgeteffect)" if r["budget_effect"] else ""),
-          short_change(r, r["estimate"]) if math.isfinite(r["estimate"]) else "–",
-          margin(r, r["ci_low"], r["ci_high"], unit=False) if math.isfinite(r["estimate"]) else "–",
+          *effect_cells(r),
           verdict_phrase(r) + ("; lees met voorzichtigheid" if r["caution"] else "")] for r in records],
         numeric=["Effect"])
     rows = effect_rows(evaluations).dropna(subset=["relative"])
@@ -138,8 +148,18 @@ def money(evaluations: list[IndicatorEvaluation]) -> Section:
                          "Sinds de start"], rows, numeric=["Besparing per jaar"]) if rows else None
     savers = _payers([m for m in shown if m.saving_low > 0])
     payers = _payers([m for m in shown if m.saving_high < 0])
-    return section("money.html.j2", "Wie betaalt, wie bespaart?", table=money_table, overlap=overlapping(shown),
+    return section("money.html.j2", "Wie betaalt, wie bespaart?", table=money_table, overlap=_overlap_sentence(shown),
                    savers=savers, payers=payers, any_shown=bool(shown))
+
+
+def _overlap_sentence(shown: list[MoneyEffect]) -> str:
+    """Which amounts already contain which, so nobody adds them up; empty when none do."""
+    pairs = overlapping(shown)
+    if not pairs:
+        return ""
+    parts = [f"het bedrag bij '{lower_first(part.label)}' zit al in dat bij '{lower_first(whole.label)}'"
+             for whole, part in pairs]
+    return f"Sommige bedragen overlappen: {join_words(parts)}. Tel die bedragen dus niet bij elkaar op."
 
 
 def _payers(effects_: list[MoneyEffect]) -> str:

@@ -7,6 +7,8 @@ figures go to the bijlage (``process_appendix``). Small groups are never shown: 
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from evaluatie.formats import join_words, number, p_value
 from evaluatie.process import ProcessEvaluation
 from evaluatie.process.instrument import ORDINAL_TYPES
@@ -179,8 +181,9 @@ def _perspective_table(pe: ProcessEvaluation):
             f"{len(clear)} duidelijk (p-waarde na correctie voor het aantal vergelijkingen onder "
             f"{number(HOLM_SHOWN, 2)}); alleen die staan in de tabel.")
     if clear.empty:
-        return table("Duidelijke verschillen tussen perspectieven", ["Onderwerp", "Meting", "Laagst", "Hoogst", "p-waarde"],
-                     [], note=note)
+        return Markup("<p>{}</p>").format(f"Verschillen tussen perspectieven: bij geen van de {len(frame)} "
+                                          "vergelijkingen is het verschil duidelijk (p-waarde na correctie voor het "
+                                          f"aantal vergelijkingen onder {number(HOLM_SHOWN, 2)}).")
     rows = [[r.dimension_label, str(r.wave), f"{perspective_label(r.lowest)} ({number(r.lowest_mean)})",
              f"{perspective_label(r.highest)} ({number(r.highest_mean)})", p_value(r.p_holm)]
             for r in clear.itertuples()]
