@@ -1,0 +1,172 @@
+"""Sensitivity of an event study to violations of parallel trends, and the power of the pre-trend test.
+
+Robust intervals follow Rambachan & Roth (2023) with the defaults of the R package HonestDiD: under
+relative magnitudes (Delta^RM(Mbar)) the conditional-least-favourable hybrid test of Andrews, Roth & Pakes,
+inverted on a grid of values; under smoothness (Delta^SD(M)) the optimal fixed-length interval (FLCI).
+Pre-test power follows Roth (2022) and the R package pretrends: the test rejects when any lead is
+individually significant. Coefficients are ordered leads first, then lags, the reference period left out,
+and the periods are taken to be consecutive. Critical values are normal, as in both R packages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from evaluatie.outcome.results import _Plain
+
+Restriction = Literal["relative_magnitudes", "smoothness"]
+
+
+@dataclass(frozen=True)
+class RobustInterval(_Plain):
+    """A confidence interval for l'tau_post valid whenever the bias lies in the restricted set."""
+
+    restriction: str  # "relative_magnitudes" or "smoothness"
+    m: float
+    ci_low: float
+    ci_high: float
+    method: str  # "C-LF" (hybrid) or "FLCI"
+
+
+@dataclass(frozen=True)
+class SensitivityResult(_Plain):
+    """Robust intervals over a grid of M, the ordinary interval, and the breakdown value of the conclusion
+    that the effect differs from zero (nan when the ordinary interval already contains zero)."""
+
+    restriction: str
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    intervals: tuple[RobustInterval, ...]
+    breakdown: float
+    l_vec: tuple[float, ...]
+    alpha: float = 0.05
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per M, with the ordinary interval first (M missing)."""
+        rows = [(np.nan, self.ci_low, self.ci_high, "original")]
+        rows += [(r.m, r.ci_low, r.ci_high, r.method) for r in self.intervals]
+        return pd.DataFrame(rows, columns=["m", "ci_low", "ci_high", "method"]).assign(restriction=self.restriction)
+
+
+@dataclass(frozen=True)
+class PretrendPower(_Plain):
+    """Power of the pre-trend test against a linear violation, and the slopes the test detects half and
+    80 percent of the time: violations smaller than these often pass the test unnoticed."""
+
+    slope: float
+    power: float
+    slope_50: float
+    slope_80: float
+    alpha: float = 0.05
+
+
+def _split(betahat, sigma, num_pre: int, num_post: int, l_vec):
+    betahat = np.asarray(betahat, float)
+    sigma = np.asarray(sigma, float)
+    if betahat.shape != (num_pre + num_post,) or sigma.shape != (len(betahat), len(betahat)):
+        raise ValueError("betahat moet num_pre + num_post coëfficiënten hebben en sigma een passende matrix.")
+    if num_pre < 1 or num_post < 1:
+        raise ValueError("Er is minstens één periode voor en één na de start nodig.")
+    l_vec = np.eye(num_post)[0] if l_vec is None else np.asarray(l_vec, float)
+    if l_vec.shape != (num_post,):
+        raise ValueError(f"l_vec moet {num_post} gewichten hebben (één per periode na de start).")
+    return betahat, sigma, l_vec
+
+
+def original_interval(betahat, sigma, num_pre: int, num_post: int, l_vec=None, alpha: float = 0.05):
+    """(estimate, se, ci_low, ci_high) of l'beta_post assuming parallel trends."""
+    betahat, sigma, l_vec = _split(betahat, sigma, num_pre, num_post, l_vec)
+    est = float(l_vec @ betahat[num_pre:])
+    se = float(np.sqrt(l_vec @ sigma[num_pre:, num_pre:] @ l_vec))
+    z = stats.norm.ppf(1 - alpha / 2)
+    return est, se, est - z * se, est + z * se
+
+
+# ---------------------------------------------------------------- smoothness: optimal FLCI
+
+
+def _folded_normal_quantile(p: float, mu: float) -> float:
+    """Quantile of |N(mu, 1)|: the critical value of an interval whose estimator has bias up to mu sd."""
+    mu = abs(mu)
+    return optimize.brentq(lambda c: stats.norm.cdf(c - mu) - stats.norm.cdf(-c - mu) - p,
+                           0.0, mu + stats.norm.ppf(p) + 10.0, xtol=1e-12)
+
+
+def _second_differences(num_pre: int, num_post: int) -> np.ndarray:
+    """Second differences of delta with delta_ref = 0 inserted (rows) in terms of delta (columns)."""
+    n = num_pre + num_post + 1
+    full = np.zeros((n - 2, n))
+    for r in range(n - 2):
+        full[r, r:r + 3] = (1.0, -2.0, 1.0)
+    return np.delete(full, num_pre, axis=1)
+
+
+def flci(betahat, sigma, num_pre: int, num_post: int, m: float, l_vec=None,
+         alpha: float = 0.05) -> tuple[float, float]:
+    """Optimal fixed-length interval for l'tau_post under Delta^SD(m).
+
+    Among affine estimators v'betahat with v_post = l_vec, the worst-case bias over Delta^SD(m) is finite
+    only if v is orthogonal to linear trends; it is then m*||G v||_1 (G a left inverse of the transposed
+    second-difference matrix, by LP duality). For each standard deviation h the least biased v is found,
+    and h is chosen to minimise the half-length h * cv(bias / h).
+    """
+    betahat, sigma, l_vec = _split(betahat, sigma, num_pre, num_post, l_vec)
+    c = _second_differences(num_pre, num_post)
+    g = np.linalg.solve(c @ c.T, c)
+    times = np.r_[np.arange(-num_pre, 0), np.arange(1, num_post + 1)].astype(float)
+    t_pre, t_post = times[:num_pre], times[num_pre:]
+    s_pp, s_pq, s_qq = sigma[:num_pre, :num_pre], sigma[:num_pre, num_pre:] @ l_vec, l_vec @ sigma[num_pre:, num_pre:] @ l_vec
+    target = -float(t_post @ l_vec)  # t_pre'v_pre must equal this
+
+    def var(v_pre):
+        return float(v_pre @ s_pp @ v_pre + 2 * v_pre @ s_pq + s_qq)
+
+    def bias(v_pre):
+        return float(np.abs(g @ np.r_[v_pre, l_vec]).sum())
+
+    # smallest variance subject to t_pre'v_pre = target (a quadratic programme with one equality)
+    kkt = np.block([[2 * s_pp, t_pre[:, None]], [t_pre[None, :], np.zeros((1, 1))]])
+    v_min = np.linalg.solve(kkt, np.r_[-2 * s_pq, target])[:num_pre]
+    v_extrapolate = np.zeros(num_pre)  # linear extrapolation from the last lead: least bias
+    v_extrapolate[-1] = -target
+    if m == 0:
+        v_best = v_min
+    else:
+        gp, gq = g[:, :num_pre], g[:, num_pre:] @ l_vec
+        k = g.shape[0]
+
+        def least_bias(h, start):
+            x0 = np.r_[start, np.abs(gp @ start + gq)]
+            cons = [{"type": "ineq", "fun": lambda x: x[num_pre:] - (gp @ x[:num_pre] + gq)},
+                    {"type": "ineq", "fun": lambda x: x[num_pre:] + (gp @ x[:num_pre] + gq)},
+                    {"type": "eq", "fun": lambda x: t_pre @ x[:num_pre] - target},
+                    {"type": "ineq", "fun": lambda x: (h * h - var(x[:num_pre])) / (h * h)}]
+            res = optimize.minimize(lambda x: x[num_pre:].sum(), x0, method="SLSQP", constraints=cons,
+                                    jac=lambda x: np.r_[np.zeros(num_pre), np.ones(k)],
+                                    options={"ftol": 1e-12, "maxiter": 500})
+            return res.x[:num_pre]
+
+        h_lo, h_hi = np.sqrt(var(v_min)), np.sqrt(var(v_extrapolate))
+        if h_hi <= h_lo * (1 + 1e-9):
+            v_best = v_extrapolate
+        else:
+            def half_length(h):
+                start = v_min + (v_extrapolate - v_min) * (h - h_lo) / (h_hi - h_lo)
+                v = least_bias(h, start)
+                return _folded_normal_quantile(1 - alpha, m * bias(v) / np.sqrt(var(v))) * np.sqrt(var(v)), v
+
+            h_star = optimize.minimize_scalar(lambda h: half_length(h)[0], bounds=(h_lo, h_hi), method="bounded",
+                                              options={"xatol": 1e-10 * h_hi}).x
+            candidates = [half_length(h_star), half_length(h_hi), (np.inf, v_min)]
+            v_best = min(candidates, key=lambda hv: hv[0])[1]
+    sd = np.sqrt(var(v_best))
+    half = _folded_normal_quantile(1 - alpha, m * bias(v_best) / sd) * sd if m else stats.norm.ppf(1 - alpha / 2) * sd
+    centre = float(np.r_[v_best, l_vec] @ betahat)
+    return centre - half, centre + half
