@@ -170,3 +170,121 @@ def flci(betahat, sigma, num_pre: int, num_post: int, m: float, l_vec=None,
     half = _folded_normal_quantile(1 - alpha, m * bias(v_best) / sd) * sd if m else stats.norm.ppf(1 - alpha / 2) * sd
     centre = float(np.r_[v_best, l_vec] @ betahat)
     return centre - half, centre + half
+
+
+# ---------------------------------------------------------------- relative magnitudes: ARP hybrid test
+
+
+def _rm_post_moments(num_pre: int, num_post: int, mbar: float, s: int, positive: bool) -> np.ndarray:
+    """Rows A with A delta <= 0 for the post-period first differences of Delta^RM(mbar), given that the
+    largest pre-period first difference is the one ending at relative period s (<= 0) with that sign.
+
+    The pre-period rows (that this difference is the largest) do not involve tau and, as in HonestDiD, are
+    left out of the test.
+    """
+    n = num_pre + num_post + 1  # delta with the reference period (index num_pre) still in
+    largest = np.zeros(n)
+    largest[num_pre + s - 1:num_pre + s + 1] = (-1.0, 1.0)
+    if not positive:
+        largest = -largest
+    rows = []
+    for r in range(num_pre, n - 1):
+        diff = np.zeros(n)
+        diff[r:r + 2] = (-1.0, 1.0)
+        rows += [diff - mbar * largest, -diff - mbar * largest]
+    return np.delete(np.array(rows), num_pre, axis=1)
+
+
+def _dual_vertices(sd: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Vertices of {g >= 0, g'sd = 1, g'x = 0}: the max over them of g'y is the ARP statistic
+    min{eta : y - x t <= eta sd}, so the test and its conditioning sets need no LP per grid value."""
+    w = np.column_stack([sd, x]).T  # equalities w g = e1
+    k, m = w.shape
+    e1 = np.r_[1.0, np.zeros(k - 1)]
+    out = []
+    for support in _combinations(m, k):
+        sub = w[:, support]
+        if abs(np.linalg.det(sub)) < 1e-12:
+            continue
+        g_s = np.linalg.solve(sub, e1)
+        if (g_s >= -1e-10).all():
+            g = np.zeros(m)
+            g[list(support)] = np.clip(g_s, 0, None)
+            out.append(g)
+    return np.unique(np.round(np.array(out), 12), axis=0)
+
+
+def _combinations(m: int, k: int):
+    from itertools import combinations
+
+    return combinations(range(m), k)
+
+
+def _hybrid_accepts(y: np.ndarray, sigma_y: np.ndarray, vertices: np.ndarray, lf_cv: float,
+                    alpha: float, kappa: float) -> np.ndarray:
+    """Conditional-least-favourable hybrid test (Andrews, Roth & Pakes) for each row of y; True = accept.
+
+    The statistic is eta = max_v v'y. Conditional on the maximising vertex g and on the part of y
+    independent of g'y, eta is normal truncated to [vlo, vup] (the values for which g stays optimal), cut
+    at the least favourable critical value; the first stage rejects outright above that value.
+    """
+    values = y @ vertices.T
+    best = values.argmax(axis=1)
+    eta = values[np.arange(len(y)), best]
+    g = vertices[best]
+    var_b = np.einsum("ij,jk,ik->i", g, sigma_y, g)
+    sd_b = np.sqrt(np.clip(var_b, 0, None))
+    accept = eta <= 0
+    ok = var_b > 1e-14
+    b = (g @ sigma_y)[ok] / var_b[ok, None]
+    s = y[ok] - b * eta[ok, None]
+    vs, vb = s @ vertices.T, 1 - b @ vertices.T  # v'S <= c (1 - v'b) keeps g optimal
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = vs / vb
+    vlo = np.where(vb > 1e-10, ratio, -np.inf).max(axis=1)
+    vup = np.where(vb < -1e-10, ratio, np.inf).min(axis=1)
+    zlo, zup = vlo / sd_b[ok], np.minimum(vup, lf_cv) / sd_b[ok]
+    stat = eta[ok] / sd_b[ok]
+    size = (alpha - kappa) / (1 - kappa)
+    inside = (zlo <= stat) & (stat <= zup)
+    cval = np.maximum(0, stats.truncnorm.ppf(1 - size, np.where(inside, zlo, -1), np.where(inside, zup, 1)))
+    accept[ok] = ~inside | (stat <= cval)
+    return accept & (eta <= lf_cv)
+
+
+def relative_magnitudes_ci(betahat, sigma, num_pre: int, num_post: int, mbar: float, l_vec=None,
+                           alpha: float = 0.05, grid=None, grid_points: int = 1000, n_sims: int = 1000,
+                           seed: int = 0) -> tuple[float, float]:
+    """Hybrid confidence interval for l'tau_post under Delta^RM(mbar), HonestDiD's default.
+
+    Delta^RM is a union over where the largest pre-period first difference lies (and its sign); the
+    interval is the hull of the values accepted for any of these polyhedra, on HonestDiD's grid
+    (``grid_points`` values on +-20 standard errors of the estimate around zero unless ``grid`` = (lo, hi)).
+    The least favourable critical value is simulated (``n_sims`` draws), so the ends can move by a grid
+    step with the seed; an end at the grid's edge means the interval is open there.
+    """
+    betahat, sigma, l_vec = _split(betahat, sigma, num_pre, num_post, l_vec)
+    kappa = alpha / 10
+    sd_theta = np.sqrt(l_vec @ sigma[num_pre:, num_pre:] @ l_vec)
+    lo, hi = (-20 * sd_theta, 20 * sd_theta) if grid is None else grid
+    thetas = np.linspace(lo, hi, grid_points)
+    gamma = np.eye(num_post)
+    gamma[np.flatnonzero(l_vec)[-1]] = gamma[0]
+    gamma[0] = l_vec  # first row l', the rest unit vectors: invertible
+    gamma_inv = np.linalg.inv(gamma)
+    rng = np.random.default_rng(seed)
+    accepted = np.zeros(grid_points, dtype=bool)
+    for s in range(-(num_pre - 1), 1):
+        for positive in (True, False):
+            a = _rm_post_moments(num_pre, num_post, mbar, s, positive)
+            a_gamma = a[:, num_pre:] @ gamma_inv
+            sigma_y = a @ sigma @ a.T
+            sd = np.sqrt(np.diag(sigma_y))
+            vertices = _dual_vertices(sd, a_gamma[:, 1:])
+            draws = rng.multivariate_normal(np.zeros(len(sd)), sigma_y, size=n_sims, method="eigh")
+            lf_cv = float(np.quantile((draws @ vertices.T).max(axis=1), 1 - kappa))
+            y = (a @ betahat)[None, :] - thetas[:, None] * a_gamma[:, 0][None, :]
+            accepted |= _hybrid_accepts(y, sigma_y, vertices, lf_cv, alpha, kappa)
+    if not accepted.any():
+        return float("nan"), float("nan")
+    return float(thetas[accepted].min()), float(thetas[accepted].max())
