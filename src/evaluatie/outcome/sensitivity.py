@@ -10,7 +10,7 @@ and the periods are taken to be consecutive. Critical values are normal, as in b
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -288,3 +288,142 @@ def relative_magnitudes_ci(betahat, sigma, num_pre: int, num_post: int, mbar: fl
     if not accepted.any():
         return float("nan"), float("nan")
     return float(thetas[accepted].min()), float(thetas[accepted].max())
+
+
+# ---------------------------------------------------------------- sensitivity table and breakdown value
+
+
+def robust_interval(betahat, sigma, num_pre: int, num_post: int, m: float, restriction: Restriction,
+                    l_vec=None, alpha: float = 0.05, **grid) -> RobustInterval:
+    """The robust interval under one restriction and one M (``grid`` options go to the RM hybrid)."""
+    if m < 0:
+        raise ValueError(f"M moet niet-negatief zijn, niet {m}.")
+    if restriction == "relative_magnitudes":
+        low, high = relative_magnitudes_ci(betahat, sigma, num_pre, num_post, m, l_vec, alpha, **grid)
+        return RobustInterval(restriction, m, low, high, "C-LF")
+    if restriction == "smoothness":
+        low, high = flci(betahat, sigma, num_pre, num_post, m, l_vec, alpha)
+        return RobustInterval(restriction, m, low, high, "FLCI")
+    raise ValueError(f"Onbekende restrictie {restriction!r}: kies 'relative_magnitudes' of 'smoothness'.")
+
+
+def breakdown_value(betahat, sigma, num_pre: int, num_post: int, restriction: Restriction, l_vec=None,
+                    alpha: float = 0.05, tol: float = 1e-3, **grid) -> float:
+    """Smallest M whose robust interval contains zero (to ``tol`` relative to the bracket found).
+
+    nan when the ordinary interval already contains zero; the intervals widen with M, so bisection applies.
+    """
+    _, _, low, high = original_interval(betahat, sigma, num_pre, num_post, l_vec, alpha)
+    if low <= 0 <= high:
+        return float("nan")
+
+    def covers_zero(m):
+        r = robust_interval(betahat, sigma, num_pre, num_post, m, restriction, l_vec, alpha, **grid)
+        return not (r.ci_low > 0 or r.ci_high < 0)
+
+    if covers_zero(0.0):
+        return 0.0
+    step = 0.5 if restriction == "relative_magnitudes" else float(np.sqrt(np.diag(np.asarray(sigma))).max())
+    lo, hi = 0.0, step
+    while not covers_zero(hi):
+        lo, hi = hi, 2 * hi
+    while hi - lo > tol * hi:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if covers_zero(mid) else (mid, hi)
+    return hi
+
+
+def sensitivity(betahat, sigma, num_pre: int, num_post: int, restriction: Restriction, m_grid=None,
+                l_vec=None, alpha: float = 0.05, **grid) -> SensitivityResult:
+    """Robust intervals over ``m_grid`` (default: Mbar 0..2 by 0.5; M from 0 to twice the largest standard
+    error of the leads, six values), the ordinary interval and the breakdown value."""
+    betahat, sigma, l_vec = _split(betahat, sigma, num_pre, num_post, l_vec)
+    if m_grid is None:
+        m_grid = (np.arange(5) * 0.5 if restriction == "relative_magnitudes"
+                  else np.linspace(0, 2 * np.sqrt(np.diag(sigma)[:num_pre]).max(), 6))
+    rows = tuple(robust_interval(betahat, sigma, num_pre, num_post, float(m), restriction, l_vec, alpha, **grid)
+                 for m in m_grid)
+    est, se, low, high = original_interval(betahat, sigma, num_pre, num_post, l_vec, alpha)
+    return SensitivityResult(restriction, est, se, low, high, rows,
+                             breakdown_value(betahat, sigma, num_pre, num_post, restriction, l_vec, alpha, **grid),
+                             tuple(float(v) for v in l_vec), alpha)
+
+
+# ---------------------------------------------------------------- pre-test power (Roth 2022)
+
+
+def pretest_power(sigma_pre, delta_pre, alpha: float = 0.05) -> float:
+    """Probability that some lead is individually significant when the leads are N(delta_pre, sigma_pre)."""
+    sigma_pre = np.atleast_2d(np.asarray(sigma_pre, float))
+    bound = stats.norm.ppf(1 - alpha / 2) * np.sqrt(np.diag(sigma_pre))
+    inside = stats.multivariate_normal.cdf(bound, np.asarray(delta_pre, float), sigma_pre, allow_singular=True,
+                                           maxpts=100_000 * len(bound), abseps=1e-6, releps=0,
+                                           lower_limit=-bound, rng=np.random.default_rng(0))
+    return float(1 - inside)
+
+
+def slope_for_power(sigma_pre, pre_times, target: float = 0.5, alpha: float = 0.05) -> float:
+    """Slope of a linear violation (delta_t = slope * t, t relative to the reference period) against which
+    the pre-test has power ``target`` (R ``pretrends::slope_for_power``)."""
+    sigma_pre = np.atleast_2d(np.asarray(sigma_pre, float))
+    t = np.asarray(pre_times, float)
+    upper = 8 * np.sqrt(np.diag(sigma_pre)).max()
+    return float(optimize.brentq(lambda b: pretest_power(sigma_pre, b * t, alpha) - target, 0.0, upper,
+                                 xtol=1e-10))
+
+
+def pretrend_power(sigma, num_pre: int, pre_times=None, slope: float | None = None,
+                   alpha: float = 0.05) -> PretrendPower:
+    """Power against a linear violation of ``slope`` (default: the slope with 50% power) and the slopes
+    with 50% and 80% power; ``pre_times`` relative to the reference period (default -num_pre..-1)."""
+    sigma_pre = np.asarray(sigma, float)[:num_pre, :num_pre]
+    t = np.arange(-num_pre, 0) if pre_times is None else np.asarray(pre_times, float)
+    s50, s80 = (slope_for_power(sigma_pre, t, p, alpha) for p in (0.5, 0.8))
+    slope = s50 if slope is None else slope
+    return PretrendPower(slope, pretest_power(sigma_pre, slope * t, alpha), s50, s80, alpha)
+
+
+# ---------------------------------------------------------------- from an event study
+
+
+@dataclass(frozen=True)
+class EventStudySensitivity(_Plain):
+    """Both sensitivity analyses and the pre-test power for one event study, as a report shows them."""
+
+    target: str  # "average" over the lags or "first" lag
+    relative_magnitudes: SensitivityResult
+    smoothness: SensitivityResult
+    pretrend_power: PretrendPower
+    event_times: tuple[int, ...]  # leads then lags, as the analyses order them
+
+
+def sensitivity_for(result, target: Literal["average", "first"] = "average", alpha: float | None = None,
+                    seed: int = 0) -> EventStudySensitivity:
+    """Sensitivity analyses of an ``EventStudyResult``, for the average of its lags or the first lag.
+
+    Leads are the event times before the reference period, lags those after it (with anticipation the
+    periods between the reference and the start count as lags); it uses the unit-clustered covariance.
+    """
+    cov = result.covariance
+    times = [int(t) for t in cov.index]
+    pre = [t for t in times if t < result.reference]
+    post = [t for t in times if t > result.reference]
+    if not pre or not post:
+        raise ValueError("Gevoeligheidsanalyse vraagt minstens één lead en één lag naast de referentieperiode.")
+    if sorted(times + [result.reference]) != list(range(min(times), max(times) + 1)):
+        raise ValueError("Gevoeligheidsanalyse vraagt aaneengesloten gebeurtenistijden; er ontbreken coëfficiënten.")
+    if target not in ("average", "first"):
+        raise ValueError(f"target moet 'average' of 'first' zijn, niet {target!r}.")
+    order = pre + post
+    betahat = result.table.set_index("event_time").loc[order, "estimate"].to_numpy(float)
+    sigma = cov.loc[order, order].to_numpy(float)
+    l_vec = np.full(len(post), 1 / len(post)) if target == "average" else np.eye(len(post))[0]
+    alpha = result.alpha if alpha is None else alpha
+    args = (betahat, sigma, len(pre), len(post))
+    return EventStudySensitivity(
+        target=target,
+        relative_magnitudes=sensitivity(*args, "relative_magnitudes", l_vec=l_vec, alpha=alpha, seed=seed),
+        smoothness=sensitivity(*args, "smoothness", l_vec=l_vec, alpha=alpha),
+        pretrend_power=pretrend_power(sigma, len(pre), np.array(pre) - result.reference, alpha=alpha),
+        event_times=tuple(order),
+    )
