@@ -11,6 +11,7 @@ and the periods are taken to be consecutive. Critical values are normal, as in b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Literal
 
 import numpy as np
@@ -122,7 +123,8 @@ def flci(betahat, sigma, num_pre: int, num_post: int, m: float, l_vec=None,
     g = np.linalg.solve(c @ c.T, c)
     times = np.r_[np.arange(-num_pre, 0), np.arange(1, num_post + 1)].astype(float)
     t_pre, t_post = times[:num_pre], times[num_pre:]
-    s_pp, s_pq, s_qq = sigma[:num_pre, :num_pre], sigma[:num_pre, num_pre:] @ l_vec, l_vec @ sigma[num_pre:, num_pre:] @ l_vec
+    s_pp, s_pq = sigma[:num_pre, :num_pre], sigma[:num_pre, num_pre:] @ l_vec
+    s_qq = l_vec @ sigma[num_pre:, num_pre:] @ l_vec
     target = -float(t_post @ l_vec)  # t_pre'v_pre must equal this
 
     def var(v_pre):
@@ -164,10 +166,9 @@ def flci(betahat, sigma, num_pre: int, num_post: int, m: float, l_vec=None,
 
             h_star = optimize.minimize_scalar(lambda h: half_length(h)[0], bounds=(h_lo, h_hi), method="bounded",
                                               options={"xatol": 1e-10 * h_hi}).x
-            candidates = [half_length(h_star), half_length(h_hi), (np.inf, v_min)]
-            v_best = min(candidates, key=lambda hv: hv[0])[1]
+            v_best = min((half_length(h) for h in (h_lo, h_star, h_hi)), key=lambda hv: hv[0])[1]
     sd = np.sqrt(var(v_best))
-    half = _folded_normal_quantile(1 - alpha, m * bias(v_best) / sd) * sd if m else stats.norm.ppf(1 - alpha / 2) * sd
+    half = _folded_normal_quantile(1 - alpha, m * bias(v_best) / sd) * sd
     centre = float(np.r_[v_best, l_vec] @ betahat)
     return centre - half, centre + half
 
@@ -202,7 +203,7 @@ def _dual_vertices(sd: np.ndarray, x: np.ndarray) -> np.ndarray:
     k, m = w.shape
     e1 = np.r_[1.0, np.zeros(k - 1)]
     out = []
-    for support in _combinations(m, k):
+    for support in combinations(range(m), k):
         sub = w[:, support]
         if abs(np.linalg.det(sub)) < 1e-12:
             continue
@@ -211,13 +212,7 @@ def _dual_vertices(sd: np.ndarray, x: np.ndarray) -> np.ndarray:
             g = np.zeros(m)
             g[list(support)] = np.clip(g_s, 0, None)
             out.append(g)
-    return np.unique(np.round(np.array(out), 12), axis=0)
-
-
-def _combinations(m: int, k: int):
-    from itertools import combinations
-
-    return combinations(range(m), k)
+    return np.unique(np.round(np.array(out), 12), axis=0) if out else np.zeros((0, m))
 
 
 def _hybrid_accepts(y: np.ndarray, sigma_y: np.ndarray, vertices: np.ndarray, lf_cv: float,
@@ -281,6 +276,9 @@ def relative_magnitudes_ci(betahat, sigma, num_pre: int, num_post: int, mbar: fl
             sigma_y = a @ sigma @ a.T
             sd = np.sqrt(np.diag(sigma_y))
             vertices = _dual_vertices(sd, a_gamma[:, 1:])
+            if not len(vertices):  # no feasible dual: the statistic is -inf, nothing is rejected
+                accepted[:] = True
+                continue
             draws = rng.multivariate_normal(np.zeros(len(sd)), sigma_y, size=n_sims, method="eigh")
             lf_cv = float(np.quantile((draws @ vertices.T).max(axis=1), 1 - kappa))
             y = (a @ betahat)[None, :] - thetas[:, None] * a_gamma[:, 0][None, :]
