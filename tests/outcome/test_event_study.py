@@ -20,6 +20,11 @@ def test_single_cohort_event_study_equals_2x2s(staggered_panel):
     assert ref["estimate"] == 0 and np.isnan(ref["se"])
     assert list(es.table.columns[:5]) == ["event_time", "estimate", "se", "ci_low", "ci_high"]
     assert 0 < es.pretrend_p < 1 and es.pretrend_df == 3
+    cov = es.covariance
+    assert list(cov.index) == list(cov.columns) == [e for e in es.table["event_time"] if e != -1]
+    se = es.table.set_index("event_time")["se"].drop(-1)
+    assert np.sqrt(np.diag(cov)) == pytest.approx(se.to_numpy())
+    assert np.allclose(cov, cov.T)
 
 
 def test_pretrend_test_detects_a_diverging_trend(staggered_panel):

@@ -36,9 +36,14 @@ from evaluatie.outcome.twfe import check_anticipation, stata_cluster_factor
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class EventStudyResult(Result):
-    """Coefficients by event time (reference period fixed at 0) and the test that all leads are zero."""
+    """Coefficients by event time (reference period fixed at 0) and the test that all leads are zero.
+
+    ``covariance`` is the unit-clustered covariance of the coefficients whatever the headline inference, so
+    that sensitivity analyses (``outcome.sensitivity``) can use the joint distribution of leads and lags.
+    """
 
     table: pd.DataFrame = field(repr=False)  # event_time, estimate, se, ci_low, ci_high, cband_low, cband_high, ...
+    covariance: pd.DataFrame = field(repr=False)  # unit-clustered, rows and columns by event time (reference left out)
     pretrend_stat: float
     pretrend_df: int
     pretrend_p: float
@@ -269,7 +274,7 @@ def estimate_event_study(
     call = Call("estimate_event_study", outcome, unit, time, cohort, weights, tuple(covs), None, None, inference,
                 None if choice.lead == "cluster" else n_draws, seed, alpha, anticipation)
     return EventStudyResult(
-        table=table, pretrend_stat=stat, pretrend_df=q, pretrend_p=p_pre, reference=reference, n_units=n_units,
+        table=table, covariance=pd.DataFrame(cov, index=ev, columns=ev), pretrend_stat=stat, pretrend_df=q, pretrend_p=p_pre, reference=reference, n_units=n_units,
         n_treated=n_tr, n_obs=len(y), warnings=tuple(warnings), outcome=outcome, alpha=alpha,
         method="event_study_twfe", inference=choice.lead, inference_code=choice.code, inference_reason=reason,
         call=call, anticipation=anticipation,
