@@ -469,9 +469,9 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
     alpha = 1 - study.params.report.confidence_level
     seed = study.params.report.seed
     try:
-        full, unmatchable = indicator_frame(study, choice.id), None
-    except ValueError as error:  # matching on the pre-start period is not possible for these data
-        full, unmatchable = indicator_frame(study, choice.id, matched=False), str(error).strip().rstrip(".")
+        full, unmatchable = indicator_frame(study, choice.id), False
+    except ValueError:  # matching on the pre-start period is not possible for these data
+        full, unmatchable = indicator_frame(study, choice.id, matched=False), True
     frame = estimation_frame(full)
     notes: list[Note] = [n for n in [_break_note(indicator, frame)] if n]
     if choice.steered:
@@ -482,7 +482,8 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
                       placebo_p=None, verdict="te_weinig", staggered=staggered)
     if unmatchable:
         return IndicatorEvaluation(**too_little, notes=(*notes, Note("estimate_failed", {
-            "reason": f"de vergelijkingsgemeenten zijn niet te matchen ({unmatchable})"})))
+            "reason": "de vergelijkingsgemeenten zijn niet te matchen: daarvoor zijn minstens twee metingen voor de "
+                      "start nodig, met volledige gegevens van deelnemende en vergelijkingsgemeenten"})))
     if treated.empty or (treated.treated == 0).sum() == 0 or (treated.treated == 1).sum() == 0:
         return IndicatorEvaluation(**too_little, notes=(*notes, Note("no_pre_post")))
     outcome, treatment = study.params.outcome, study.params.treatment
