@@ -392,7 +392,8 @@ def _key_path(loc: tuple) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part in ("IndicatorChoice", "str", "function-after[_valid_period(), union[str,int]]", *SOURCE_TYPES):
+        elif part in ("IndicatorChoice", "str", "function-after[_valid_period(), union[str,int]]", "[key]",
+                      *SOURCE_TYPES):
             continue
         else:
             text += ("." if text else "") + str(part)
