@@ -203,7 +203,7 @@ def settlement_section(financing: Financing | None, settled: Settlement | None) 
     if settled.problem == "single_payer":
         who = f"{PAYER_ARTICLES[settled.missing[0]]} {PAYER_LABELS[settled.missing[0]]}"
         return {"lines": [intro + f" Alleen bij {who} is een besparing of extra kosten aangetoond, dus tussen de "
-                                  "betalers valt niets te verrekenen; hoe die met de aanbieders gedeeld wordt, volgt "
+                                  "betalers valt niets te verrekenen; hoe die met de andere partijen gedeeld wordt, volgt "
                                   "uit de afspraak zelf."]}
     if settled.problem == "missing_share":
         who = join_words([f"{PAYER_ARTICLES[law]} {PAYER_LABELS[law]}" for law in settled.missing])
