@@ -229,6 +229,7 @@ def _check_against_data(study: Study) -> list[str]:
     for i, region in enumerate(params.control_group.regions):
         if region not in regions:
             problems.append(f"{display}: control_group.regions[{i}]: unknown region '{region}'{suggest(region, regions)}")
+    problems += _check_matching_columns(study)
     if params.region not in regions:
         problems.append(f"{display}: region: '{params.region}' does not occur in the units table{suggest(params.region, regions)}")
     if problems:
@@ -255,9 +256,47 @@ def _check_against_data(study: Study) -> list[str]:
             first = first_treated_period(parse_period(treated.start), indicator.frequency)
             if first <= periods[0] or first > periods[-1]:
                 outside.setdefault(i, []).append(f"{choice.id} {format_period(periods[0])}-{format_period(periods[-1])}")
+    problems += _check_anticipation(study)
     for i, ranges in outside.items():
         problems.append(
             f"{display}: treatment.units[{i}].start: {params.treatment.units[i].start} lies outside the data "
             f"({'; '.join(ranges)}); a start needs at least one period of data before it and must fall within the data"
         )
+    return problems
+
+
+def _check_matching_columns(study: Study) -> list[str]:
+    """Matching covariates are numeric columns of the units table."""
+    display, rule = study.display, study.params.control_group
+    columns = [c for c in study.units.columns if c not in ("unit_id", "name", "region", "region_name", "level")]
+    problems = []
+    for i, column in enumerate(rule.matching.on):
+        if column not in study.units.columns:
+            problems.append(f"{display}: control_group.matching.on[{i}]: '{column}' is no column of the units table"
+                            f"{suggest(column, columns)}; expected one of {', '.join(columns)}")
+        elif not pd.api.types.is_numeric_dtype(study.units[column]):
+            problems.append(f"{display}: control_group.matching.on[{i}]: column '{column}' of the units table holds "
+                            "text; expected a column of numbers")
+    return problems
+
+
+def _check_anticipation(study: Study) -> list[str]:
+    """A start moved ``treatment.anticipation`` periods earlier must still leave a period of data before it."""
+    display, params = study.display, study.params
+    anticipation = params.treatment.anticipation
+    if not anticipation:
+        return []
+    problems = []
+    for choice, indicator in study.indicators():
+        periods = sorted({parse_period(p) for p in study.panel.loc[study.panel.indicator == choice.id, "period"]},
+                         key=lambda p: p.start_time)
+        for i, treated in enumerate(params.treatment.units):
+            first = first_treated_period(parse_period(treated.start), indicator.frequency)
+            before = sum(p < first for p in periods)
+            if periods and before <= anticipation:
+                problems.append(
+                    f"{display}: treatment.anticipation: {anticipation} periods before the start of "
+                    f"treatment.units[{i}] ({treated.start}) leave no period of '{choice.id}' before the moved start "
+                    f"(data from {format_period(periods[0])}); expected at most {max(before - 1, 0)}")
+                break
     return problems

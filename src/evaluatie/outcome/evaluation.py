@@ -7,6 +7,12 @@ so overviews and the report cannot drift apart. Rules (documented here because t
 - Design: one start period for all treated units -> two-way fixed effects (unit and period effects,
   population weights) with ``inference="auto"`` (the rule in ``inference.AUTO_MIN_TREATED``).
   Staggered starts -> Callaway & Sant'Anna with never-treated comparison units, simple aggregation.
+  The params' ``outcome.inference`` and ``outcome.control_group`` override both defaults; the start
+  (``treatment.anticipation``) and the controls (matching) come from the analysis frame (``frames``).
+- Partial participation (``treatment.intensity`` below 1): beside the effect of taking part, the effect
+  scaled to full participation, assuming the effect is proportional to the share taking part.
+- ``control_group.method: synthetic_control``: a synthetic control of the participants (averaged when
+  there are several) beside the estimate, for a design with one start.
 - Beside the headline only an informative second opinion: the wild cluster bootstrap with at least
   ``inference.WILD_BOOTSTRAP_MIN_TREATED`` treated units. With fewer it almost never rejects (its intervals are
   many times wider than the randomisation interval with one treated unit), so it is withheld and the
@@ -34,8 +40,9 @@ from scipy import stats
 
 from evaluatie.data.study import Study
 from evaluatie.outcome import estimate_event_study, estimate_staggered, estimate_twfe
+from evaluatie.outcome.design import MatchResult, SyntheticControlResult, synthetic_control
 from evaluatie.outcome.diagnostics import leave_one_out, placebo_start
-from evaluatie.outcome.frames import estimation_frame, indicator_frame
+from evaluatie.outcome.frames import estimation_frame, indicator_frame, matching
 from evaluatie.outcome.inference import AUTO_MIN_TREATED, choose_inference, effective_number, informative
 from evaluatie.memo import remembered
 from evaluatie.params import Indicator, IndicatorChoice
@@ -65,6 +72,7 @@ MODEL = {"outcome": "value", "unit": "unit_id", "time": "time"}
 
 METHODS = ("auto", "twfe", "callaway_santanna")
 INFERENCES = ("auto", "cluster", "randomization", "wild_bootstrap")
+CONTROL_GROUPS = ("never_treated", "not_yet_treated")
 VERDICTS = ("gedaald", "gestegen", "geen_verschil", "onbetrouwbaar", "te_weinig")
 SHOWN = ("gedaald", "gestegen")
 ASSESSMENTS = ("gunstig", "ongunstig", "ambigu", "budgeteffect")
@@ -99,6 +107,12 @@ class Headline:
     detectable: float = math.nan  # smallest effect this design finds with 80% power
     second_opinion: Interval | None = None  # shown beside the headline
     withheld: tuple[str, ...] = ()  # inference codes computed but not informative for this design
+    control_group: str | None = None  # Callaway & Sant'Anna: never_treated | not_yet_treated
+    intensity: float = 1.0  # share of budget or population in the initiative (treatment.intensity)
+
+    def full_participation(self) -> tuple[float, float, float]:
+        """Estimate and margin scaled to full participation: the effect taken as proportional to the share."""
+        return self.estimate / self.intensity, self.ci_low / self.intensity, self.ci_high / self.intensity
 
     def relative(self, value: float) -> float:
         """``value`` as % of the counterfactual level (not meaningful for a level at or below zero)."""
@@ -133,6 +147,7 @@ class EventTimes:
     partial_start: bool
     bands: bool
     off_zero: tuple[int, ...]
+    anticipation: int = 0  # event time 0 lies this many periods before the official start
 
 
 @dataclass(frozen=True)
@@ -150,6 +165,8 @@ class IndicatorEvaluation:
     notes: tuple[Note, ...]
     staggered: bool
     cautions: tuple[str, ...] = ()  # codes from CAUTIONS, most important first
+    matching: MatchResult | None = None  # the matched controls and their balance (control_group.method)
+    synthetic: SyntheticControlResult | None = None  # robustness check beside the estimate
 
     @property
     def is_budget_effect(self) -> bool:
@@ -178,12 +195,15 @@ class IndicatorEvaluation:
         h = self.headline if self.verdict not in ("onbetrouwbaar", "te_weinig") else None
         values = (h.estimate, h.ci_low, h.ci_high, h.p_value) if h else (math.nan,) * 4
         relative = [h.relative(v) for v in values[:3]] if h else [math.nan] * 3
+        intensity = h.intensity if h else 1.0
+        full = [v / intensity for v in values[:3]]
         return {"indicator": self.id, "label": self.indicator.label, "unit": self.indicator.unit,
                 "per": self.indicator.per, "estimate": values[0], "ci_low": values[1], "ci_high": values[2],
                 "p_value": values[3], "relative": relative[0], "relative_low": min(relative[1:]),
                 "relative_high": max(relative[1:]), "verdict": self.verdict, "assessment": self.assessment,
                 "caution": self.caution, "budget_effect": self.is_budget_effect,
-                "domains": list(self.indicator.domains),
+                "domains": list(self.indicator.domains), "intensity": intensity, "full_estimate": full[0],
+                "full_ci_low": full[1], "full_ci_high": full[2],
                 "n_treated": self.headline.n_treated if self.headline else 0,
                 "n_control": self.headline.n_control if self.headline else 0}
 
@@ -195,12 +215,14 @@ class Design:
     ``method``: "auto" (Callaway & Sant'Anna when the starts are staggered, else two-way fixed effects),
     "twfe" or "callaway_santanna". ``inference``: "auto" (the rule in ``inference.AUTO_MIN_TREATED``) or
     one of "cluster", "randomization", "wild_bootstrap" for every headline (and the event-time bands).
+    ``control_group``: the comparison units of Callaway & Sant'Anna, "never_treated" or "not_yet_treated".
     ``choices``: per indicator what that means for these data.
     """
 
     method: str
     inference: str
     choices: pd.DataFrame
+    control_group: str = "never_treated"
 
     def to_frame(self) -> pd.DataFrame:
         return self.choices.copy()
@@ -212,15 +234,24 @@ def _method_for(design_method: str, staggered: bool) -> str:
     return design_method
 
 
-def choose_design(study: Study, method: str = "auto", inference: str = "auto") -> Design:
-    """The design per indicator, with the automatic choice spelled out (override with ``method``/``inference``)."""
+def choose_design(study: Study, method: str = "auto", inference: str | None = None,
+                  control_group: str | None = None) -> Design:
+    """The design per indicator, with the automatic choice spelled out (override with ``method``/``inference``/
+    ``control_group``; without them, ``inference`` and ``control_group`` come from the params' ``outcome``)."""
+    inference = study.params.outcome.inference if inference is None else inference
+    control_group = study.params.outcome.control_group if control_group is None else control_group
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
     if inference not in INFERENCES:
         raise ValueError(f"inference must be one of {', '.join(INFERENCES)}, not {inference!r}")
+    if control_group not in CONTROL_GROUPS:
+        raise ValueError(f"control_group must be one of {', '.join(CONTROL_GROUPS)}, not {control_group!r}")
     rows = []
     for choice, _ in study.indicators():
-        frame = estimation_frame(indicator_frame(study, choice.id))
+        try:
+            frame, problem = estimation_frame(indicator_frame(study, choice.id)), None
+        except ValueError as error:  # matching is not possible for this indicator: evaluate_indicator says why
+            frame, problem = estimation_frame(indicator_frame(study, choice.id, matched=False)), str(error)
         treated = frame.loc[frame.group == 1, "unit_id"].nunique()
         staggered = frame.loc[frame.group == 1, "cohort"].nunique() > 1
         chosen = _method_for(method, staggered)
@@ -228,8 +259,9 @@ def choose_design(study: Study, method: str = "auto", inference: str = "auto") -
         effective = effective_number(frame[frame.group == 1].groupby("unit_id")[weight].sum().to_numpy())
         rule = choose_inference(inference, int(treated), second_opinion=None, effective_treated=effective)
         rows.append({"indicator": choice.id, "staggered": staggered, "method": chosen, "inference": rule.lead,
-                     "n_treated": int(treated), "n_control": int(frame.loc[frame.group == 0, "unit_id"].nunique())})
-    return Design(method, inference, pd.DataFrame(rows))
+                     "n_treated": int(treated), "n_control": int(frame.loc[frame.group == 0, "unit_id"].nunique()),
+                     **({"problem": problem} if problem else {})})
+    return Design(method, inference, pd.DataFrame(rows), control_group)
 
 
 def assessment(verdict: str, direction: str, steered: bool) -> str | None:
@@ -363,46 +395,61 @@ def _units_per_event_time(frame: pd.DataFrame, cohort: str) -> pd.Series:
 
 
 def _event_times(table: pd.DataFrame, frame: pd.DataFrame, step: str, reference: str, reference_time: int | None,
-                 partial_start: bool, bands: bool, cohort: str) -> EventTimes:
+                 partial_start: bool, bands: bool, cohort: str, anticipation: int) -> EventTimes:
     table = table[["event_time", "estimate", "ci_low", "ci_high"]].astype(float).copy()
     table["event_time"] = table.event_time.astype(int)
     table["n_units"] = table.event_time.map(_units_per_event_time(frame, cohort)).fillna(0).astype(int)
     pre = table[(table.event_time < 0) & table.ci_low.notna()]
     off_zero = tuple(int(k) for k in pre.event_time[(pre.ci_low > 0) | (pre.ci_high < 0)]) if bands else ()
     return EventTimes(table.reset_index(drop=True), step, reference, reference_time, partial_start, bands,
-                      off_zero)
+                      off_zero, anticipation)
+
+
+@dataclass(frozen=True)
+class _Choices:
+    """What the params decide about one headline beyond the frame (a key for the session's memory)."""
+
+    method: str
+    inference: str
+    control_group: str
+    intensity: float
+    anticipation: int
 
 
 @remembered
-def _headline(frame: pd.DataFrame, full: pd.DataFrame, method: str, inference: str, alpha: float, seed: int,
+def _headline(frame: pd.DataFrame, full: pd.DataFrame, choices: _Choices, alpha: float, seed: int,
               step: str) -> tuple[Headline, EventTimes]:
+    method, inference, anticipation = choices.method, choices.inference, choices.anticipation
     n_treated = int(frame.loc[frame.group == 1, "unit_id"].nunique())
     n_control = int(frame.loc[frame.group == 0, "unit_id"].nunique())
     post_periods = float((frame.treated == 1).sum() / max(n_treated, 1))
     if method == "callaway_santanna":
-        result = estimate_staggered(frame, cohort="cohort", control_group="never_treated", alpha=alpha,
+        result = estimate_staggered(frame, cohort="cohort", control_group=choices.control_group, alpha=alpha,
                                     seed=seed, weights="unit_weight", inference=inference, **MODEL)
         simple, dynamic = result.aggregate("simple"), result.aggregate("dynamic")
         headline = Headline(float(simple.estimate), float(simple.ci_low), float(simple.ci_high),
                             float(simple.p_value), "callaway_santanna", simple.inference, n_treated, n_control,
                             _counterfactual(frame, simple.estimate, "unit_weight"), post_periods,
-                            detectable_effect(simple.ci_low, simple.ci_high, alpha))
+                            detectable_effect(simple.ci_low, simple.ci_high, alpha),
+                            control_group=choices.control_group, intensity=choices.intensity)
         varying = result.base_period == "varying"
         events = _event_times(dynamic.table, frame, step, "varying" if varying else "fixed", None if varying else -1,
-                              False, informative(dynamic.inference, n_treated), "cohort")
+                              False, informative(dynamic.inference, n_treated), "cohort", anticipation)
         return headline, events
     result = estimate_twfe(frame, treated="treated", weights="weight", inference=inference, alpha=alpha, seed=seed,
                            **MODEL)
     second, withheld = _second_opinion(result)
     headline = Headline(float(result.estimate), float(result.ci_low), float(result.ci_high), float(result.p_value),
                         "twfe", result.inference, n_treated, n_control, _counterfactual(frame, result.estimate),
-                        post_periods, detectable_effect(result.ci_low, result.ci_high, alpha), second, withheld)
+                        post_periods, detectable_effect(result.ci_low, result.ci_high, alpha), second, withheld,
+                        intensity=choices.intensity)
     partial = bool(full.partial.any())
     study = estimate_event_study(full if partial else frame, cohort="event_cohort" if partial else "cohort",
                                  weights="weight", alpha=alpha, seed=seed, inference=inference,
                                  n_draws=EVENT_TIME_DRAWS, **MODEL)
     events = _event_times(study.table, full if partial else frame, step, "fixed", int(study.reference), partial,
-                          informative(study.inference, n_treated), "event_cohort" if partial else "cohort")
+                          informative(study.inference, n_treated), "event_cohort" if partial else "cohort",
+                          anticipation)
     return headline, events
 
 
@@ -421,7 +468,10 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
                        design: Design | None = None) -> IndicatorEvaluation:
     alpha = 1 - study.params.report.confidence_level
     seed = study.params.report.seed
-    full = indicator_frame(study, choice.id)
+    try:
+        full, unmatchable = indicator_frame(study, choice.id), False
+    except ValueError:  # matching on the pre-start period is not possible for these data
+        full, unmatchable = indicator_frame(study, choice.id, matched=False), True
     frame = estimation_frame(full)
     notes: list[Note] = [n for n in [_break_note(indicator, frame)] if n]
     if choice.steered:
@@ -430,12 +480,19 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
     treated = frame[frame.group == 1]
     too_little = dict(id=choice.id, choice=choice, indicator=indicator, frame=full, headline=None, events=None,
                       placebo_p=None, verdict="te_weinig", staggered=staggered)
+    if unmatchable:
+        return IndicatorEvaluation(**too_little, notes=(*notes, Note("estimate_failed", {
+            "reason": "de vergelijkingsgemeenten zijn niet te matchen: daarvoor zijn minstens twee metingen voor de "
+                      "start nodig, met volledige gegevens van deelnemende en vergelijkingsgemeenten"})))
     if treated.empty or (treated.treated == 0).sum() == 0 or (treated.treated == 1).sum() == 0:
         return IndicatorEvaluation(**too_little, notes=(*notes, Note("no_pre_post")))
+    outcome, treatment = study.params.outcome, study.params.treatment
+    choices = _Choices(_method_for(design.method if design else "auto", staggered),
+                       design.inference if design else outcome.inference,
+                       design.control_group if design else outcome.control_group,
+                       treatment.intensity, treatment.anticipation)
     try:
-        method = _method_for(design.method if design else "auto", staggered)
-        headline, events = _headline(frame, full, method, design.inference if design else "auto", alpha, seed,
-                                     step_name(indicator, frame))
+        headline, events = _headline(frame, full, choices, alpha, seed, step_name(indicator, frame))
     except Exception as failure:  # noqa: BLE001 - any failed fit is 'te weinig gegevens', with the reason in Dutch
         return IndicatorEvaluation(**too_little,
                                    notes=(*notes, Note("estimate_failed", {"reason": estimation_failure(failure)})))
@@ -471,8 +528,20 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
         verdict = "gedaald"
     else:
         verdict = "geen_verschil"
+    synthetic = _synthetic(frame) if study.params.control_group.method == "synthetic_control" and not staggered else None
     return IndicatorEvaluation(choice.id, choice, indicator, full, headline, events, placebo, verdict, tuple(notes),
-                               staggered, tuple(cautions))
+                               staggered, tuple(cautions), matching(study, choice.id), synthetic)
+
+
+@remembered
+def _synthetic(frame: pd.DataFrame) -> SyntheticControlResult | None:
+    """The participants (averaged) against a weighted mix of controls, from one start; None when it cannot be made."""
+    treated = frame[frame.group == 1]
+    try:
+        return synthetic_control(frame, treated_units=sorted(treated.unit_id.unique()), start=int(treated.cohort.min()),
+                                 controls=sorted(frame.loc[frame.group == 0, "unit_id"].unique()), **MODEL)
+    except ValueError:  # too few complete periods before the start: no robustness check, the estimate stands
+        return None
 
 
 def evaluate_outcomes(study: Study, design: Design | None = None) -> list[IndicatorEvaluation]:

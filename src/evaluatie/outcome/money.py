@@ -8,11 +8,14 @@ only computed for a shown effect; a budget effect is never a saving of the colla
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import pandas as pd
 
 from evaluatie.outcome.evaluation import SHOWN, IndicatorEvaluation
 from evaluatie.outcome.frames import estimation_frame
-from evaluatie.outcome.translate import translate_effect
+from evaluatie.outcome.translate import settle_shared_savings, translate_effect, who_pays_who_saves
 
 PAYER_LAWS = ("Zvw", "Wlz", "Wmo", "Jeugdwet", "Participatiewet")
 # Money an indicator's amount already contains: admissions, emergency visits and referrals to the hospital
@@ -99,3 +102,54 @@ def overlapping(effects: list[MoneyEffect]) -> list[tuple[MoneyEffect, MoneyEffe
     """Pairs (whole, part) of shown amounts where the first already contains the money of the second."""
     return [(whole, part) for whole in effects for part in effects
             if part.indicator in CONTAINS.get(whole.indicator, set())]
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """Verevening under a shared-savings agreement, per year, at the estimate and at both margin bounds.
+
+    ``table``: payer, agreed_share, saving (low, high), net_after (low, high), transfer (low, high);
+    a transfer > 0 is money the payer receives, < 0 money it pays. ``equal_shares``: the params name no
+    shares, so the payers with a shown effect share equally. ``problem`` (a code) when nothing is settled:
+    "nothing_shown", "overlap" (nested cost indicators would count money twice), "single_payer" (one payer
+    only: nothing moves between payers; ``missing`` names it) or "missing_share" (``missing``: payers
+    with a shown effect but no agreed share).
+    """
+
+    table: pd.DataFrame | None
+    equal_shares: bool
+    problem: str | None = None
+    missing: tuple[str, ...] = ()
+
+
+def settle(effects: list[MoneyEffect], shares: Mapping[str, float]) -> Settlement:
+    """Settle the shown savings of each payer by the agreed shares (``settle_shared_savings``), three times:
+    at the estimates and with every saving at the low or the high bound of its margin."""
+    shown = [m for m in effects if m.status == "shown"]
+    if not shown:
+        return Settlement(None, not shares, "nothing_shown")
+    if overlapping(shown):
+        return Settlement(None, not shares, "overlap")
+    by_law: dict[str, list[float]] = {}
+    for m in shown:
+        total = by_law.setdefault(m.law, [0.0, 0.0, 0.0])
+        for i, value in enumerate((m.saving, m.saving_low, m.saving_high)):
+            total[i] += value
+    if len(set(by_law) | set(shares)) == 1:
+        return Settlement(None, not shares, "single_payer", tuple(by_law))
+    agreed = dict(shares) or {law: 1 / len(by_law) for law in by_law}
+    missing = tuple(law for law in by_law if law not in agreed)
+    if missing:
+        return Settlement(None, False, "missing_share", missing)
+    laws = list(dict.fromkeys([*by_law, *agreed]))
+    saved = {law: by_law.get(law, [0.0, 0.0, 0.0]) for law in laws}
+    # who_pays_who_saves reads cost effects (a saving is a negative cost) for the whole area per year.
+    payers = who_pays_who_saves({law: _Yearly(-v[0], -v[2], -v[1]) for law, v in saved.items()}, population=1.0)
+    columns = {}
+    for suffix, pick in (("", 0), ("_low", 1), ("_high", 2)):
+        scenario = payers.assign(saving_cumulative=[saved[law][pick] for law in payers.payer])
+        settled = settle_shared_savings(scenario, agreed, only_if_shown=False).set_index("payer")
+        columns |= {f"saving{suffix}": settled.saving_cumulative, f"net_after{suffix}": settled.net_after,
+                    f"transfer{suffix}": settled.transfer}
+    table = pd.DataFrame({"agreed_share": pd.Series(agreed), **columns}).rename_axis("payer").reset_index()
+    return Settlement(table, not shares)

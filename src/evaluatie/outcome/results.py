@@ -180,8 +180,8 @@ class EffectResult(Result):
     """One average effect with its uncertainty, the sample behind it and how it was obtained.
 
     ``other_inference`` holds the other inferences computed for the same estimate; the report shows only
-    those marked ``informative``. ``intensity`` and ``full_participation`` state the effect scaled to full
-    participation (see ``scale_to_full_participation``).
+    those marked ``informative``. The effect scaled to full participation is the evaluation's
+    (``evaluation.Headline.full_participation``), from the params' ``treatment.intensity``.
     """
 
     estimate: float

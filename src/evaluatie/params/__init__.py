@@ -119,6 +119,18 @@ class IndicatorChoice(Strict):
     steered: bool = Field(False, description="the initiative itself steers this indicator (e.g. a fixed budget)")
 
 
+class Matching(Strict):
+    """Options of ``outcome.design.match_controls``: controls that resemble the participants before the start."""
+
+    on: list[str] = Field([], description="covariates from the units table; the indicator's level and trend before "
+                                          "the start are always matched on")
+    distance: Literal["mahalanobis", "propensity"] = "mahalanobis"
+    neighbours: int = Field(1, ge=1, description="controls per participating unit")
+    caliper: float | None = Field(None, gt=0, description="largest distance of a pair (propensity: in standard "
+                                                          "deviations of the score)")
+    replace: bool = Field(False, description="a control may serve more than one participating unit")
+
+
 class ControlGroup(Strict):
     type: Literal["all_untreated", "list"] = "all_untreated"
     units: list[str] = Field([], description="explicit control units (type: list)")
@@ -127,11 +139,17 @@ class ControlGroup(Strict):
     exclude_other_initiatives: bool = Field(
         True, description="leave out units that take part in another initiative under params/"
     )
+    method: Literal["none", "matching", "synthetic_control"] = Field(
+        "none", description="matching: every estimate uses matched controls from the group above; "
+                            "synthetic_control: a synthetic control beside the estimate, as a robustness check")
+    matching: Matching = Matching()
 
     @model_validator(mode="after")
     def _list_needs_units(self) -> ControlGroup:
         if self.type == "list" and not self.units:
             raise ValueError("type 'list' needs at least one unit under 'units'")
+        if self.method != "matching" and "matching" in self.model_fields_set:
+            raise ValueError("'matching' options need method: matching")
         return self
 
 
@@ -145,11 +163,32 @@ class Financing(Strict):
     contracting: Literal["partnerschap", "competitie", "hoofdaannemer"] | None = None
     contract_years: int | None = Field(None, ge=1)
     risk_pooling: Literal["geen", "solidariteit", "profijt", "tussenvorm"] | None = None
+    savings_shares: dict[Law, float] = Field(
+        {}, description="agreed share of the net saving per payer under shared_savings (summing to 1); "
+                        "empty: equal shares for the payers with a shown effect")
     pooled_laws: list[Law] = []
     pooled_share: float | None = Field(None, ge=0, le=1)
     kassier: bool = False
     lumpsum: bool = False
     description: str | None = None
+
+    @field_validator("savings_shares")
+    @classmethod
+    def _shares_add_up(cls, shares: dict[str, float]) -> dict[str, float]:
+        if any(v < 0 for v in shares.values()):
+            raise ValueError("shares must be 0 or more")
+        if shares and abs(sum(shares.values()) - 1) > 1e-6:
+            raise ValueError(f"shares must add up to 1 (100%), not {sum(shares.values()):g}")
+        return shares
+
+
+class OutcomeOptions(Strict):
+    """Design choices of the outcome evaluation that an evaluator may override."""
+
+    inference: Literal["auto", "cluster", "wild_bootstrap", "randomization"] = Field(
+        "auto", description="auto: randomisation with fewer than 10 participating units, else clustered errors")
+    control_group: Literal["never_treated", "not_yet_treated"] = Field(
+        "never_treated", description="comparison units for staggered starts (Callaway & Sant'Anna)")
 
 
 class DataSources(Strict):
@@ -197,6 +236,7 @@ class Initiative(Strict):
     indicators: list[IndicatorChoice | str] = Field(min_length=1)
     control_group: ControlGroup = ControlGroup()
     financing: Financing = Financing()
+    outcome: OutcomeOptions = OutcomeOptions()
     data: DataSources
     process: ProcessSources | None = None
     report: ReportOptions = ReportOptions()
@@ -276,12 +316,15 @@ def _outside_paths(params: Initiative, project_dir: Path, display: str) -> list[
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML loader that refuses a key given twice (PyYAML silently keeps the last one)."""
+    """YAML loader that refuses a key given twice (PyYAML silently keeps the last one) and reads a key as
+    written: YAML 1.1 would turn the key ``on`` (``control_group.matching.on``) into ``True``."""
 
 
 def _mapping_without_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
     keys = set()
     for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag == "tag:yaml.org,2002:bool":
+            key_node.tag = "tag:yaml.org,2002:str"
         key = loader.construct_object(key_node)
         if key in keys:
             raise yaml.constructor.ConstructorError(
@@ -349,7 +392,8 @@ def _key_path(loc: tuple) -> str:
     for part in loc:
         if isinstance(part, int):
             text += f"[{part}]"
-        elif part in ("IndicatorChoice", "str", "function-after[_valid_period(), union[str,int]]", *SOURCE_TYPES):
+        elif part in ("IndicatorChoice", "str", "function-after[_valid_period(), union[str,int]]", "[key]",
+                      *SOURCE_TYPES):
             continue
         else:
             text += ("." if text else "") + str(part)
@@ -437,7 +481,7 @@ def parse_overrides(pairs: list[str] | dict[str, Any]) -> dict[str, Any]:
         if not sep or not key.strip():
             raise ParamsError([f"-p {pair}: expected KEY=VALUE with a dotted key, e.g. -p report.seed=7"])
         try:
-            parsed[key.strip()] = yaml.safe_load(value) if value.strip() else None
+            parsed[key.strip()] = yaml.load(value, Loader=_UniqueKeyLoader) if value.strip() else None
         except yaml.YAMLError:
             raise ParamsError([f"-p {pair}: the value is not valid YAML; quote text, write lists as [a, b]"]) from None
     return parsed

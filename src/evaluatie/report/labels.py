@@ -17,7 +17,7 @@ FINANCING_LABELS = {
     "shared_savings": "Gedeelde besparingen", "contracting": "Contractvorm", "contract_years": "Contractduur (jaar)",
     "risk_pooling": "Risicoverevening tussen gemeenten", "pooled_laws": "Gebundelde financiering",
     "pooled_share": "Deel van het budget in de gedeelde pot", "kassier": "Kassierspartij", "lumpsum": "Lumpsum",
-    "description": "Toelichting",
+    "description": "Toelichting", "savings_shares": "Afgesproken verdeling van de besparing",
 }
 VALUE_LABELS = {
     "aanbod": "aanbod (betalen voor beschikbaarheid of productie)", "resultaat": "resultaat", "gemengd": "gemengd",
@@ -32,6 +32,9 @@ VALUE_LABELS = {
     "never_treated": "gemeenten die nooit meededen", "not_yet_treated": "gemeenten die nog niet meededen",
     "auto": "automatisch", "cluster": "geclusterde standaardfouten", "randomization": "randomisatie",
     "wild_bootstrap": "wild cluster bootstrap",
+    "none": "geen", "matching": "matching op de periode voor de start",
+    "synthetic_control": "synthetische controle naast de schatting",
+    "mahalanobis": "Mahalanobis-afstand", "propensity": "propensity score",
 }
 PAYER_LABELS = {"Zvw": "zorgverzekeraar (Zvw)", "Wlz": "zorgkantoor (Wlz)", "Wmo": "gemeente (Wmo)",
                 "Jeugdwet": "gemeente (Jeugdwet)", "Participatiewet": "gemeente (Participatiewet)"}
@@ -45,6 +48,12 @@ PARAM_LABELS = {
     "control_group.regions": "Alleen vergelijkingsgemeenten uit de regio's",
     "control_group.exclude": "Uitgesloten gemeenten",
     "control_group.exclude_other_initiatives": "Gemeenten in een ander initiatief uitsluiten",
+    "control_group.method": "Keuze van de vergelijking",
+    "control_group.matching.on": "Matchen op kenmerken uit het gemeentebestand",
+    "control_group.matching.distance": "Maat voor gelijkenis bij matching",
+    "control_group.matching.neighbours": "Vergelijkingsgemeenten per deelnemende gemeente",
+    "control_group.matching.caliper": "Grootste afstand van een paar",
+    "control_group.matching.replace": "Een vergelijkingsgemeente mag vaker gekozen worden",
     "data.units": "Bestand met gemeenten", "data.panel": "Bestand met indicatoren",
     "data.sources": "Eigen bronbestanden (zie gegevensbronnen)",
     "process.responses": "Vragenlijsten", "process.interviews": "Gecodeerde interviews",

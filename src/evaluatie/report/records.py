@@ -47,4 +47,5 @@ def load_summaries(reports_dir: str | Path, region: str) -> list[dict]:
     return summaries
 
 
-NUMBERS = ("estimate", "ci_low", "ci_high", "p_value", "relative", "relative_low", "relative_high")
+NUMBERS = ("estimate", "ci_low", "ci_high", "p_value", "relative", "relative_low", "relative_high", "full_estimate",
+           "full_ci_low", "full_ci_high")

@@ -17,6 +17,9 @@ from evaluatie.report.glossary import terms
 from evaluatie.report.markup import Section, section, table
 from evaluatie.report.labels import parameter_label, parameter_rows, value_label
 from evaluatie.report.sections.body import municipality_tables
+from evaluatie.report.sections.design import (
+    anticipation_caption, balance_tables, design_paragraphs, staggered_comparison, synthetic_table,
+)
 from evaluatie.report.sections.process import process_appendix
 from evaluatie.report.text import change, margin, plural
 
@@ -72,8 +75,8 @@ def inference_paragraphs(evaluations: list[IndicatorEvaluation]) -> list[str]:
     staggered = [h for h in headlines if h.method == "callaway_santanna"]
     if staggered:
         parts.append("De gemeenten begonnen in verschillende jaren. De gewone methode is dan vertekend als het effect "
-                     "met de tijd verandert; daarom vergelijken we elke startgroep alleen met gemeenten die nooit "
-                     "meededen (Callaway & Sant'Anna).")
+                     "met de tijd verandert; daarom vergelijken we elke startgroep alleen met "
+                     f"{staggered_comparison(staggered[0].control_group)} (Callaway & Sant'Anna).")
         if any(h.inference == "randomization" for h in staggered):
             parts.append("Bij randomisatie-inferentie verdelen we daar de startjaren bij toeval over de gemeenten, "
                          "met evenveel gemeenten per startgroep als in werkelijkheid.")
@@ -97,6 +100,14 @@ def _control_text(study: Study) -> str:
     return text + "."
 
 
+def _analysis_parameters(study: Study) -> dict:
+    """The params as the parameters table shows them: matching options only when matching is chosen."""
+    dump = study.params.model_dump(mode="json")
+    if dump["control_group"]["method"] != "matching":
+        dump["control_group"].pop("matching")
+    return dump
+
+
 def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
     """Design, assumptions, inference, control group, parameters (and the what-if settings of this run
     from ``evaluatie run -p``), data, and the indicators without an estimate with the reason."""
@@ -104,7 +115,7 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
     level = number(100 * study.params.report.confidence_level, 0)
     used = sorted({METHOD_NAMES[e.headline.method] for e in evaluations if e.headline})
     parameters = table("Parameters van deze evaluatie", ["Parameter", "Waarde"],
-                       parameter_rows(study.params.model_dump(mode="json")))
+                       parameter_rows(_analysis_parameters(study)))
     overrides = table("Parameters gewijzigd voor deze run", ["Parameter", "Waarde"],
                       [[parameter_label(key), value_label(value)] for key, value in changed.items()]) if changed else None
     failed = [(e.indicator.label, e.failure) for e in evaluations if e.failure]
@@ -115,7 +126,9 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
     return section("methods.html.j2", "Methoden", used=join_words(used), level=level,
                    inference=inference_paragraphs(evaluations), control=_control_text(study),
                    parameters=parameters, overrides=overrides, failed=failed, files=files, partial=partial,
-                   placebo_unreliable=number(PLACEBO_UNRELIABLE, 2), placebo_caution=number(PLACEBO_CAUTION, 2))
+                   placebo_unreliable=number(PLACEBO_UNRELIABLE, 2), placebo_caution=number(PLACEBO_CAUTION, 2),
+                   choices=design_paragraphs(study, evaluations), balance=balance_tables(evaluations),
+                   synthetic=synthetic_table(evaluations))
 
 
 ARTICLES = {"jaar": "het", "kwartaal": "het", "meting": "de"}
@@ -133,6 +146,7 @@ def caption(evaluation: IndicatorEvaluation, level: str) -> str:
     step, the = events.step, ARTICLES[events.step]
     zero = "het startjaar, deels met initiatief" if events.partial_start else f"{the} eerste {step} met het initiatief"
     parts = [f"Verschil per {step} ten opzichte van de start (0 = {zero})."]
+    parts += [t for t in [anticipation_caption(events.anticipation, step)] if t]
     if events.reference == "fixed":
         parts.append(f"Vergelijkingspunt is {signed(events.reference_time, 0)} ({the} laatste {step} voor de start): "
                      "daar is het verschil nul per definitie.")

@@ -8,10 +8,12 @@ import pandas as pd
 from evaluatie.data.study import Study
 from evaluatie.formats import euro_amount, join_words, number, p_value
 from evaluatie.outcome.evaluation import IndicatorEvaluation, Note
-from evaluatie.outcome.money import MoneyEffect, money_effects, overlapping
+from evaluatie.outcome.money import MoneyEffect, money_effects, overlapping, settle
+from evaluatie.params import Financing
 from evaluatie.report import figures
 from evaluatie.report.markup import Section, section, table
 from evaluatie.report.labels import PAYER_ARTICLES, PAYER_LABELS
+from evaluatie.report.sections.design import full_participation_sentence, settlement_section
 from evaluatie.report.text import (
     VERDICT_LABELS, caution_sentence, change, effect_cells, effect_sentence, lower_first, margin, plural,
     verdict_phrase,
@@ -125,7 +127,7 @@ def effects(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
     for e, r in zip(evaluations, records):
         indicators.append({
             "label": e.indicator.label, "sentence": effect_sentence(r),
-            "design": second_opinion_line(e),
+            "design": second_opinion_line(e), "full": full_participation_sentence(r),
             "notes": [note_sentence(n, e) for n in e.notes],
             "cautions": [caution_sentence(c) for c in e.cautions[1:]] if e.verdict in ("gedaald", "gestegen") else [],
         })
@@ -138,9 +140,11 @@ def _sources(evaluations: list[IndicatorEvaluation]) -> str:
     return "; ".join(dict.fromkeys(e.indicator.source for e in evaluations))
 
 
-def money(evaluations: list[IndicatorEvaluation]) -> Section:
-    """Who pays, who saves: effects in euros per year and since the start, by payer."""
+def money(evaluations: list[IndicatorEvaluation], financing: Financing | None = None) -> Section:
+    """Who pays, who saves: effects in euros per year and since the start, by payer; with a shared-savings
+    agreement in ``financing`` also the settlement between the payers."""
     effects_ = money_effects(evaluations)
+    shares = financing.savings_shares if financing is not None else {}
     rows = [[f"{m.label} ({_price(m)})", PAYER_LABELS[m.law], *_amounts(m)] for m in effects_]
     shown = [m for m in effects_ if m.status == "shown"]
     money_table = table("Wie betaalt, wie bespaart (alle deelnemende gemeenten samen, per jaar)",
@@ -149,7 +153,8 @@ def money(evaluations: list[IndicatorEvaluation]) -> Section:
     savers = _payers([m for m in shown if m.saving_low > 0])
     payers = _payers([m for m in shown if m.saving_high < 0])
     return section("money.html.j2", "Wie betaalt, wie bespaart?", table=money_table, overlap=_overlap_sentence(shown),
-                   savers=savers, payers=payers, any_shown=bool(shown))
+                   savers=savers, payers=payers, any_shown=bool(shown),
+                   settlement=settlement_section(financing, settle(effects_, shares) if rows else None))
 
 
 def _overlap_sentence(shown: list[MoneyEffect]) -> str:
