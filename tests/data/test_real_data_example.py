@@ -128,7 +128,7 @@ def test_the_page_promises_an_estimate_and_per_province_margins():
     rows = promised()
     assert len(rows) >= 6
     shown = {r["column"]: r["shows"] for r in rows}
-    assert re.fullmatch(r"[+−]\d+,\d", shown["Effect"]) and " tot " in shown["Marge (95%)"]
+    assert re.fullmatch(r"[+−]\d+,\d per 1.000 inwoners", shown["Effect"]) and " tot " in shown["Marge (95%)"]
     assert "te weinig gegevens" not in " ".join(r["shows"] for r in rows)
 
 

@@ -21,7 +21,7 @@ RECORD = {"label": "Inwoners met een bijstandsuitkering per 1.000 inwoners", "un
 
 def evaluation(table=None, placebo=0.3):
     events = SimpleNamespace(table=table, step="jaar", reference="fixed", reference_time=-1, partial_start=False,
-                             bands=True, off_zero=())
+                             bands=True, off_zero=(), anticipation=0)
     return SimpleNamespace(id="bijstand", headline=SimpleNamespace(n_treated=3), events=events, placebo_p=placebo, cautions=(),
                            indicator=SimpleNamespace(label=RECORD["label"]), record=lambda: dict(RECORD))
 

@@ -30,6 +30,13 @@ TERMS = {
     "randomisatie-inferentie": "De onzekerheid bepalen door de deelname bij toeval aan andere gemeenten toe te "
                                "wijzen en te kijken hoe uitzonderlijk het echte verschil is tussen al die "
                                "denkbeeldige verschillen.",
+    "synthetische controle": "Een gewogen mix van vergelijkingsgemeenten die voor de start zo goed mogelijk "
+                             "op de deelnemende gemeente lijkt; het verschil erna is een tweede schatting van het "
+                             "effect.",
+    "matching": "Per deelnemende gemeente de vergelijkingsgemeenten kiezen die er voor de start het meest op "
+                "lijken (in kenmerken en in het verloop van de indicator).",
+    "gestandaardiseerd verschil": "Het verschil in gemiddelden tussen twee groepen gedeeld door de spreiding. "
+                                  "Onder 0,25 (in absolute waarde) gelden de groepen als goed vergelijkbaar.",
     "startgroep": "Gemeenten die in hetzelfde jaar met het initiatief begonnen.",
     "verdeeld": "De partners zijn het oneens: vier of meer scores liggen meer dan één punt van de mediaan af "
                 "(de regel van het SCIROCCO-model).",

@@ -24,7 +24,7 @@ VALUE_LABELS = {
     "populatie": "populatie", "caseload": "caseload", "geen": "geen", "per_aanbieder": "per aanbieder",
     "populatie_2e_lijn": "populatie, tweede lijn", "populatie_0_1_2_lijn": "populatie, nulde tot en met tweede lijn",
     "inkoper_aanbieder": "tussen inkoper en aanbieder", "aanbieder_aanbieder": "tussen aanbieders",
-    "inkoper_inkoper": "tussen inkopers (bijvoorbeeld gemeente en zorgverzekeraar)",
+    "inkoper_inkoper": "tussen inkopers, zoals gemeente en zorgverzekeraar",
     "partnerschap": "partnerschap met bestaande aanbieders", "competitie": "competitie",
     "hoofdaannemer": "hoofdaannemer", "solidariteit": "solidariteit", "profijt": "profijt", "tussenvorm": "tussenvorm",
     "all_untreated": "alle gemeenten die niet deelnemen", "list": "een vaste lijst van gemeenten",

@@ -15,7 +15,7 @@ from evaluatie.report.markup import Section, section, table
 from evaluatie.report.labels import FINANCING_LABELS, KIND_LABELS, value_label
 from evaluatie.report.render import TOC_PLACEHOLDER
 from evaluatie.report.text import (
-    DOMAIN_LABELS, coverage_sentence, domain_status, lower_first, margin, plural, short_change,
+    DOMAIN_LABELS, coverage_sentence, domain_status, lower_first, margin, plural, short_change, upper_first,
 )
 
 COLUMNS_PER_TABLE = 3  # indicators side by side that still fit an A4 page
@@ -72,22 +72,22 @@ def lessons(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation |
     goals = [plural(len(good), "indicator", "indicatoren") + f" van de {len(records)} "
              + ("beweegt" if len(good) == 1 else "bewegen") + " aantoonbaar de gewenste kant op"
              + (f": {join_words([lower_first(r['label']) for r in good])}." if good else ".")]
+    ambiguous = [f"{lower_first(r['label'])}: {r['verdict']}" for r in records if r["assessment"] == "ambigu"]
+    if ambiguous:  # one sentence for all of them: the same question to the steering group
+        goals.append(f"{upper_first('; '.join(ambiguous))}. Of dat gunstig is (bijvoorbeeld meer zorg thuis) of niet "
+                     "(bijvoorbeeld minder toegang), is aan de stuurgroep.")
     for r in records:
         word = "gedaald" if r["verdict"] == "gedaald" else "gestegen"
         if r["assessment"] == "budgeteffect":
             goals.append(f"{r['label']}: {word} door de budgetafspraak; dat is geen effect van de samenwerking.")
-        elif r["assessment"] == "ambigu":
-            goals.append(f"{r['label']}: {word}. Of dat gunstig is (bijvoorbeeld meer zorg thuis) of niet "
-                         "(bijvoorbeeld minder toegang), is aan de stuurgroep.")
         elif r["assessment"] == "ongunstig":
             goals.append(f"{r['label']}: {word}, de ongewenste kant op; bespreek de oorzaak.")
     if any(r["verdict"] in ("gedaald", "gestegen") for r in records) and not latest.empty \
             and (latest["median"] <= 2).mean() > 0.5:
         goals.append("Let op: er zijn effecten, terwijl de partners de samenwerking op de meeste onderwerpen nog aan "
                      "het begin zien. Bespreek wat de effecten dan verklaart.")
-    coverage = table("Welke doelen van de Quintuple Aim dekt het bewijs?", ["Doel", "Indicatoren", "Wat zegt het bewijs?"],
-                     [[label, str(sum(d in r["domains"] for r in records)), domain_status(records, d)]
-                      for d, label in DOMAIN_LABELS.items()], numeric=["Indicatoren"])
+    coverage = table("Welke doelen van de Quintuple Aim dekt het bewijs?", ["Doel", "Wat zegt het bewijs?"],
+                     [[label, domain_status(records, d)] for d, label in DOMAIN_LABELS.items()])
     return section("lessons.html.j2", "Samenhang en lessen", right=right, goals=goals, coverage=coverage,
                    coverage_sentence=coverage_sentence(records))
 

@@ -202,9 +202,8 @@ def settlement_section(financing: Financing | None, settled: Settlement | None) 
                                   "bevatten."]}
     if settled.problem == "single_payer":
         who = f"{PAYER_ARTICLES[settled.missing[0]]} {PAYER_LABELS[settled.missing[0]]}"
-        return {"lines": [intro + f" Alleen bij {who} is een besparing of extra kosten aangetoond, dus tussen de "
-                                  "betalers valt niets te verrekenen; hoe die met de andere partijen gedeeld wordt, volgt "
-                                  "uit de afspraak zelf."]}
+        return {"lines": [f"Er is een afspraak over gedeelde besparingen ({kind}), maar alleen bij {who} is een "
+                          "bedrag aangetoond: tussen de betalers valt niets te verrekenen."]}
     if settled.problem == "missing_share":
         who = join_words([f"{PAYER_ARTICLES[law]} {PAYER_LABELS[law]}" for law in settled.missing])
         return {"lines": [intro + f" De verrekening is niet berekend: de afgesproken verdeling noemt geen deel voor "
