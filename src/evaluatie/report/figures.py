@@ -206,7 +206,7 @@ def effects_chart(rows: pd.DataFrame, source: str, caption: str) -> Chart:
                     color=TREATED, ecolor=TREATED, capsize=3, markersize=5)
         ax.axvline(0, color=NEUTRAL, linewidth=1)
         ax.set_yticks(y, labels)
-        ax.set_xlabel("verschil met de verwachte waarde\nzonder initiatief (%)")
+        ax.set_xlabel("verschil met verwachting\nzonder initiatief (%)")
         ax.grid(axis="y", visible=False)
         _dutch_ticks(ax.xaxis, 0)
         parts = [f"{label}: {signed(r.relative, 0)}% ("
