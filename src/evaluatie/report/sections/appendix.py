@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
 from evaluatie.data.study import Study
 from evaluatie.formats import join_words, number, p_value, signed
 from evaluatie.outcome.evaluation import EVENT_TIME_DRAWS, PLACEBO_CAUTION, PLACEBO_UNRELIABLE, IndicatorEvaluation
-from evaluatie.outcome.inference import AUTO_MIN_TREATED, MAX_EXACT_ASSIGNMENTS, WILD_BOOTSTRAP_MIN_TREATED
+from evaluatie.outcome.inference import (
+    AUTO_MIN_TREATED, MAX_EXACT_ASSIGNMENTS, WILD_BOOTSTRAP_MIN_TREATED, n_assignments,
+)
 from evaluatie.process import ProcessEvaluation
 from evaluatie.report import figures
 from evaluatie.report.glossary import terms
@@ -37,7 +40,8 @@ def glossary() -> Section:
 
 def _smallest_p_sentence(headlines: list) -> list[str]:
     """With all assignments enumerated, no p-value can be below 1/(number of assignments): say so."""
-    sizes = {(h.n_treated, h.n_control): math.comb(h.n_treated + h.n_control, h.n_treated) for h in headlines}
+    sizes = {(h.n_treated, h.n_control): n_assignments(np.repeat([1, 0], [h.n_treated, h.n_control]))
+             for h in headlines}
     exact = {k: n for k, n in sizes.items() if n <= MAX_EXACT_ASSIGNMENTS}
     if not exact:
         return []
