@@ -33,6 +33,20 @@ def number(value: float, decimals: int = 1) -> str:
     return text.replace("-", MINUS)
 
 
+def side_kept(value: float, decimals: int = 1) -> int:
+    """Decimals to show a margin bound just beside zero with its side ('0,03', '−0,0004'), never a bare '0,0'
+    that hides whether the margin excludes zero."""
+    for more in range(decimals, 7):
+        if not math.isfinite(value) or round(value, more) != 0:
+            return more
+    return decimals  # zero for every purpose
+
+
+def bound(value: float, decimals: int = 1) -> str:
+    """A margin bound: '0,03', '−1,2', '+0,0004' when ``signed``; extra decimals keep it off zero."""
+    return number(value, side_kept(value, decimals))
+
+
 def signed(value: float, decimals: int = 1) -> str:
     """A change with its sign: '+1,5' or '−2,0'; zero after rounding has no sign."""
     if _missing(value):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
+from evaluatie.outcome import estimate_event_study
 from evaluatie.outcome.evaluation import (
-    assessment, choose_design, detectable_effect, evaluate_indicator, evaluate_outcomes, evaluate_per_unit,
+    FRAGILE_BREAKDOWN, _informative_covariance, assessment, choose_design, detectable_effect, evaluate_indicator,
+    evaluate_outcomes, evaluate_per_unit,
 )
 from evaluatie.outcome.frames import estimation_frame
 from evaluatie.data.study import load_study
@@ -154,3 +158,33 @@ def test_own_dutch_messages_are_kept():
     with pytest.raises(ValueError) as failure:
         minimum_detectable_effect(None, power=2)
     assert estimation_failure(failure.value) == "power moet tussen 0 en 1 liggen, niet 2"
+
+
+def test_shown_effects_carry_their_sensitivity_to_diverging_trends(evaluate):
+    """Every shown effect gets the breakdown of its event study, computed with the margins of its own
+    (randomisation) inference; below 1 the effect is read with caution, and no effect gets none."""
+    _, results, _ = evaluate("lindeland/samen-indiceren.yaml")
+    for e in results.values():
+        if e.verdict not in ("gedaald", "gestegen"):
+            assert e.trends is None and "trends_fragile" not in e.cautions
+            continue
+        t = e.trends
+        assert t.lags == 5 and t.breakdown >= 0 and t.slope_80 > 0
+        assert ("trends_fragile" in e.cautions) == (t.breakdown < FRAGILE_BREAKDOWN)
+        assert [m for m, _, _ in t.intervals] == [0.0, 0.5, 1.0, 1.5, 2.0]
+        lows, highs = [lo for _, lo, _ in t.intervals], [hi for _, _, hi in t.intervals]
+        assert lows == sorted(lows, reverse=True) and highs == sorted(highs)  # nested: wider with larger Mbar
+    frame = estimation_frame(results["wmo_wachttijd"].frame)
+    study = estimate_event_study(frame, outcome="value", unit="unit_id", time="time", cohort="cohort",
+                                 weights="weight", inference="randomization", n_draws=99, seed=1)
+    leads, lags = [-3, -2], [0, 1]
+    covariance = _informative_covariance(study, 8, leads, lags)
+    rows = study.table.set_index("event_time").loc[leads + lags]
+    half = (rows.ci_high - rows.ci_low) / (2 * stats.norm.ppf(0.975))
+    assert np.sqrt(np.diag(covariance)) == pytest.approx(half.to_numpy())  # standard errors of the inference
+    clustered = study.covariance.loc[leads + lags, leads + lags]
+    assert _correlation(covariance.to_numpy()) == pytest.approx(_correlation(clustered.to_numpy()))  # kept
+
+
+def _correlation(covariance):
+    return covariance / np.sqrt(np.outer(np.diag(covariance), np.diag(covariance)))

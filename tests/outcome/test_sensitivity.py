@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluatie.outcome import estimate_event_study
+from evaluatie.outcome import estimate_event_study, estimate_staggered
 from evaluatie.outcome.sensitivity import (
     breakdown_value,
     flci,
@@ -156,3 +156,49 @@ def test_sensitivity_for_an_event_study(staggered_panel):
     assert first.smoothness.estimate == pytest.approx(es.table.set_index("event_time").loc[0, "estimate"])
     with pytest.raises(ValueError):
         sensitivity_for(es, target="last")
+
+
+def test_dynamic_aggregation_with_a_universal_base_gives_the_event_study_to_the_sensitivity(staggered_panel):
+    """With one start cohort and never-treated controls, Callaway & Sant'Anna's dynamic aggregation with a
+    universal base period is the event study: the same coefficients, so the same robust intervals up to
+    the covariance's small-sample factor."""
+    df = staggered_panel(cohorts=(6,), shares=(0.2,), seed=4, n_units=150, n_periods=10, effect=0.8)
+    cs = estimate_staggered(df, outcome="y", unit="u", time="t", cohort="g",
+                            base_period="universal").aggregate("dynamic")
+    es = estimate_event_study(df, outcome="y", unit="u", time="t", cohort="g")
+    assert cs.reference == -1 and list(cs.covariance.index) == [int(t) for t in es.covariance.index]
+    joined = cs.table.set_index("event_time").estimate.loc[cs.covariance.index]
+    assert joined.to_numpy() == pytest.approx(es.table.set_index("event_time").estimate.loc[es.covariance.index])
+    assert np.sqrt(np.diag(cs.covariance)) == pytest.approx(cs.table.set_index("event_time").se.loc[cs.covariance.index])
+    a = sensitivity_for(cs, restrictions=("relative_magnitudes",), max_leads=3, max_lags=3)
+    b = sensitivity_for(es, restrictions=("relative_magnitudes",), max_leads=3, max_lags=3)
+    assert a.smoothness is None and a.event_times == (-4, -3, -2, 0, 1, 2)
+    assert a.relative_magnitudes.estimate == pytest.approx(b.relative_magnitudes.estimate)
+    step = 40 * a.relative_magnitudes.se / 1000  # the hybrid's grid: 1,000 values over +-20 standard errors
+    assert a.relative_magnitudes.ci_low == pytest.approx(b.relative_magnitudes.ci_low, abs=3 * step)
+    varying = estimate_staggered(df, outcome="y", unit="u", time="t", cohort="g").aggregate("dynamic")
+    with pytest.raises(ValueError, match="universal"):
+        sensitivity_for(varying)
+
+
+def test_breakdown_is_large_under_parallel_trends_and_small_with_a_trend(staggered_panel):
+    """Known truth: a clear effect with parallel trends survives post-start divergences larger than the
+    largest pre-start one (Mbar > 1); a downward trend of the treated, which shrinks the estimated effect
+    after the start and shows before it, leaves it far less robust."""
+    df = staggered_panel(cohorts=(6,), shares=(0.3,), seed=11, n_units=300, n_periods=10, effect=1.0, noise=0.5)
+    robust = sensitivity_for(estimate_event_study(df, outcome="y", unit="u", time="t", cohort="g"),
+                             restrictions=("relative_magnitudes",), max_leads=4, max_lags=4)
+    assert robust.relative_magnitudes.breakdown > 1
+    trended = df.assign(y=df.y - 0.15 * (df.g > 0) * df.t)
+    fragile = sensitivity_for(estimate_event_study(trended, outcome="y", unit="u", time="t", cohort="g"),
+                              restrictions=("relative_magnitudes",), max_leads=4, max_lags=4)
+    assert fragile.relative_magnitudes.breakdown < 1 < robust.relative_magnitudes.breakdown
+    widths = [hi - lo for _, lo, hi in ((r.m, r.ci_low, r.ci_high) for r in robust.relative_magnitudes.intervals)]
+    assert widths == sorted(widths)  # intervals widen as larger divergences are allowed
+
+
+def test_too_many_lags_for_the_hybrid_test_are_refused_not_run_out_of_memory():
+    lags = 12  # C(24, 12) = 2,704,156 supports
+    sigma = np.eye(2 + lags) * 0.01
+    with pytest.raises(ValueError, match="max_lags"):
+        relative_magnitudes_ci(np.r_[0.0, 0.0, np.ones(lags)], sigma, 2, lags, 1.0, grid_points=10, n_sims=10)

@@ -23,6 +23,13 @@ so overviews and the report cannot drift apart. Rules (documented here because t
 - Verdict: "te_weinig" when no estimate is possible or there is no pre- or post-period;
   "onbetrouwbaar" as above; otherwise "gestegen"/"gedaald" when the interval excludes zero and
   "geen_verschil" when it includes zero.
+- Parallel trends, for a shown effect: how far the trends after the start may diverge, relative to the
+  largest divergence between consecutive periods before it, before the average effect after the start is
+  no longer shown (the breakdown value of Rambachan & Roth 2023, relative magnitudes). Below 1 (a
+  divergence no larger than one already seen undoes the conclusion): caution ``trends_fragile``. Beside
+  it the linear pre-trend the pre-start test catches 80% of the time
+  (Roth 2022). From the event study (Callaway & Sant'Anna: its dynamic aggregation with a universal base
+  period): the unit-clustered correlations with the standard errors of the headline's inference.
 - Assessment of a shown change by the catalogue's direction: "gunstig", "ongunstig", "ambigu" (the
   direction is ambiguous) or "budgeteffect" (the initiative steers the indicator itself).
 """
@@ -43,6 +50,7 @@ from evaluatie.outcome import estimate_event_study, estimate_staggered, estimate
 from evaluatie.outcome.design import MatchResult, SyntheticControlResult, synthetic_control
 from evaluatie.outcome.diagnostics import leave_one_out, placebo_start
 from evaluatie.outcome.frames import estimation_frame, indicator_frame, matching
+from evaluatie.outcome.sensitivity import GRID_EDGE, sensitivity_for, window
 from evaluatie.outcome.inference import AUTO_MIN_TREATED, choose_inference, effective_number, informative
 from evaluatie.memo import remembered
 from evaluatie.params import Indicator, IndicatorChoice
@@ -76,7 +84,12 @@ CONTROL_GROUPS = ("never_treated", "not_yet_treated")
 VERDICTS = ("gedaald", "gestegen", "geen_verschil", "onbetrouwbaar", "te_weinig")
 SHOWN = ("gedaald", "gestegen")
 ASSESSMENTS = ("gunstig", "ongunstig", "ambigu", "budgeteffect")
-CAUTIONS = ("placebo_weak", "pretrend_points", "single_unit", "no_pretest", "leave_one_out", "few_per_cohort")
+CAUTIONS = ("placebo_weak", "pretrend_points", "single_unit", "no_pretest", "leave_one_out", "few_per_cohort",
+            "trends_fragile")
+# A divergence after the start as large as the largest before it should not undo a shown effect.
+FRAGILE_BREAKDOWN = 1.0
+# Leads and lags nearest the start in the sensitivity analysis (the test grows as C(2 lags, lags)).
+SENSITIVITY_PERIODS = 5
 """Why to read a shown effect with care, most important first; the report words each code."""
 
 
@@ -119,6 +132,29 @@ class Headline:
         if not math.isfinite(self.counterfactual) or self.counterfactual <= 0:
             return math.nan
         return 100 * value / self.counterfactual
+
+
+@dataclass(frozen=True)
+class TrendSensitivity:
+    """How robust a shown effect is to trends that diverge after the start, and what the pre-start test sees.
+
+    ``breakdown``: the smallest Mbar (relative magnitudes) at which the average effect over the first ``lags``
+    periods after the start is no longer shown; 0 when even parallel trends leave it unshown. ``intervals``:
+    (Mbar, low, high) for Mbar 0 to 2 (an infinite end: open on that side), beside the ordinary interval of that average. ``slope_80``: the
+    linear pre-trend per period (indicator's unit) that the pre-start test detects 80% of the time.
+    """
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    breakdown: float
+    intervals: tuple[tuple[float, float, float], ...]
+    slope_80: float
+    lags: int  # periods after the start the average covers
+
+    @property
+    def fragile(self) -> bool:
+        return not self.breakdown >= FRAGILE_BREAKDOWN
 
 
 @dataclass(frozen=True)
@@ -167,6 +203,7 @@ class IndicatorEvaluation:
     cautions: tuple[str, ...] = ()  # codes from CAUTIONS, most important first
     matching: MatchResult | None = None  # the matched controls and their balance (control_group.method)
     synthetic: SyntheticControlResult | None = None  # robustness check beside the estimate
+    trends: TrendSensitivity | None = None  # for a shown effect with leads and lags in its event study
 
     @property
     def is_budget_effect(self) -> bool:
@@ -453,6 +490,62 @@ def _headline(frame: pd.DataFrame, full: pd.DataFrame, choices: _Choices, alpha:
     return headline, events
 
 
+def _informative_covariance(result, n_treated: int, leads: list[int], lags: list[int]) -> pd.DataFrame | None:
+    """The unit-clustered covariance of the event times, with the standard errors of an informative inference.
+
+    With few treated units clustered errors are too small (``inference.AUTO_MIN_TREATED``): the correlations
+    are kept and every standard error is taken from the half-width of that event time's interval under the
+    headline inference (randomisation). None when an interval in the window is open or missing.
+    """
+    times = leads + lags
+    cov = result.covariance.loc[times, times]
+    if result.inference == "cluster" and informative("cluster", n_treated):
+        return cov
+    if not informative(result.inference, n_treated):
+        return None
+    rows = result.table.set_index("event_time").loc[times]
+    se = ((rows.ci_high - rows.ci_low) / (2 * stats.norm.ppf(1 - result.alpha / 2))).to_numpy(float)
+    if not (np.isfinite(se).all() and (se > 0).all()):
+        return None
+    scale = se / np.sqrt(np.diag(cov.to_numpy()))
+    return cov * np.outer(scale, scale)
+
+
+@remembered
+def _trend_sensitivity(frame: pd.DataFrame, full: pd.DataFrame, choices: _Choices, alpha: float,
+                       seed: int) -> TrendSensitivity | None:
+    """The sensitivity analysis of the event study behind a headline, by the headline's inference; None
+    without a lead and a lag or with an open interval among them."""
+    n_treated = int(frame.loc[frame.group == 1, "unit_id"].nunique())
+    if choices.method == "callaway_santanna":
+        study = estimate_staggered(frame, cohort="cohort", control_group=choices.control_group, alpha=alpha,
+                                   seed=seed, weights="unit_weight", inference=choices.inference,
+                                   base_period="universal", uniform_bands=False, **MODEL).aggregate("dynamic")
+    else:
+        partial = bool(full.partial.any())
+        study = estimate_event_study(full if partial else frame, cohort="event_cohort" if partial else "cohort",
+                                     weights="weight", alpha=alpha, seed=seed, inference=choices.inference,
+                                     n_draws=EVENT_TIME_DRAWS, **MODEL)
+    leads, lags = window(study.covariance.index, study.reference, SENSITIVITY_PERIODS, SENSITIVITY_PERIODS)
+    covariance = _informative_covariance(study, n_treated, leads, lags) if leads and lags else None
+    if covariance is None:
+        return None
+    try:
+        result = sensitivity_for(study, seed=seed, restrictions=("relative_magnitudes",), max_leads=SENSITIVITY_PERIODS,
+                                 max_lags=SENSITIVITY_PERIODS, covariance=covariance)
+    except ValueError:  # event times with a gap
+        return None
+    rm = result.relative_magnitudes
+    edge = GRID_EDGE * rm.se * (1 - 1e-9)  # an end on the edge of the test's grid: open on that side
+
+    def opened(low, high):
+        return (-math.inf if low <= -edge else low), (math.inf if high >= edge else high)
+
+    return TrendSensitivity(rm.estimate, rm.ci_low, rm.ci_high, 0.0 if math.isnan(rm.breakdown) else rm.breakdown,
+                            tuple((r.m, *opened(r.ci_low, r.ci_high)) for r in rm.intervals),
+                            result.pretrend_power.slope_80, len(rm.l_vec))
+
+
 def _dynamic_note(events: EventTimes) -> Note | None:
     """How the effect develops with time since joining (staggered designs tell this story best)."""
     after = events.table[events.table.event_time >= 0].dropna(subset=["estimate"])
@@ -529,8 +622,11 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
     else:
         verdict = "geen_verschil"
     synthetic = _synthetic(frame) if study.params.control_group.method == "synthetic_control" and not staggered else None
+    trends = _trend_sensitivity(frame, full, choices, alpha, seed) if verdict in SHOWN else None
+    if trends is not None and trends.fragile:
+        cautions.append("trends_fragile")  # the least specific caution: any other one is said first
     return IndicatorEvaluation(choice.id, choice, indicator, full, headline, events, placebo, verdict, tuple(notes),
-                               staggered, tuple(cautions), matching(study, choice.id), synthetic)
+                               staggered, tuple(cautions), matching(study, choice.id), synthetic, trends)
 
 
 @remembered

@@ -31,7 +31,8 @@ CONTAINS = {
 class MoneyEffect:
     """One indicator's effect in euros per year for the whole area; saving > 0 is money the payer keeps.
 
-    ``status``: "shown" (amounts computed), "budget_effect", or the verdict code when no effect is shown.
+    ``status``: "shown" (amounts computed), "budget_effect" (amounts computed, but the agreement fixed them:
+    no saving by the collaboration), or the verdict code when no effect is shown.
     ``price``: euros per unit of the indicator (None when the indicator is an amount in euros itself).
     """
 
@@ -80,10 +81,8 @@ def money_effects(evaluations: list[IndicatorEvaluation]) -> list[MoneyEffect]:
             rate_per, price = rate_base(indicator.per), indicator.euro_per_unit
         else:
             continue
-        base = MoneyEffect(e.id, indicator.label, indicator.law, price, "shown")
-        if e.is_budget_effect:
-            out.append(MoneyEffect(**{**base.__dict__, "status": "budget_effect"}))
-            continue
+        base = MoneyEffect(e.id, indicator.label, indicator.law, price,
+                           "budget_effect" if e.is_budget_effect else "shown")
         if e.verdict not in SHOWN:
             out.append(MoneyEffect(**{**base.__dict__, "status": e.verdict}))
             continue

@@ -11,7 +11,9 @@ and the periods are taken to be consecutive. Critical values are normal, as in b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
+from math import comb
 from typing import Literal
 
 import numpy as np
@@ -21,6 +23,9 @@ from scipy import optimize, stats
 from evaluatie.outcome.results import _Plain
 
 Restriction = Literal["relative_magnitudes", "smoothness"]
+# The relative-magnitudes test enumerates the vertices of its dual: C(2 lags, lags) supports, 184,756 at 10 lags.
+MAX_SUPPORTS = 200_000
+GRID_EDGE = 20  # HonestDiD's grid for the relative-magnitudes interval: +-20 standard errors around zero
 
 
 @dataclass(frozen=True)
@@ -196,23 +201,40 @@ def _rm_post_moments(num_pre: int, num_post: int, mbar: float, s: int, positive:
     return np.delete(np.array(rows), num_pre, axis=1)
 
 
+@lru_cache(maxsize=32)
+def _dual_rays(x_key: bytes, shape: tuple[int, int]) -> np.ndarray:
+    """Extreme rays of the cone {g >= 0, g'x = 0}, one per row.
+
+    The ARP statistic max over {g >= 0, g'sd = 1, g'x = 0} of g'y is attained at a vertex, and every vertex
+    is an extreme ray of this cone scaled to g'sd = 1. The cone does not depend on sd, and x (the
+    post-period moments) depends neither on M nor on where the largest pre-period difference lies, so the
+    enumeration is done once for a whole sensitivity analysis.
+    """
+    x = np.frombuffer(x_key).reshape(shape)
+    m, k = shape[0], shape[1] + 1
+    if comb(m, k) > MAX_SUPPORTS:
+        raise ValueError(f"Met {k} perioden na de start is de toets onder relatieve grootte niet uit te rekenen; "
+                         "beperk het aantal perioden (max_lags).")
+    supports = np.array(list(combinations(range(m), k)))
+    sub = x[supports].transpose(0, 2, 1)  # (n, k - 1, k): the equalities restricted to each support
+    _, singular, vh = np.linalg.svd(sub)
+    scale = np.maximum(1.0, np.abs(sub).max(axis=(1, 2)))
+    full_rank = singular[:, -1] > 1e-10 * scale if k > 1 else np.ones(len(supports), bool)
+    ray = vh[:, -1, :]
+    ray = ray * np.where(ray.sum(axis=1, keepdims=True) < 0, -1.0, 1.0)
+    ray = ray / np.abs(ray).max(axis=1, keepdims=True)
+    keep = full_rank & (ray >= -1e-10).all(axis=1)
+    out = np.zeros((int(keep.sum()), m))
+    np.put_along_axis(out, supports[keep], np.clip(ray[keep], 0, None), axis=1)
+    return np.unique(np.round(out, 12), axis=0) if len(out) else out
+
+
 def _dual_vertices(sd: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Vertices of {g >= 0, g'sd = 1, g'x = 0}: the max over them of g'y is the ARP statistic
     min{eta : y - x t <= eta sd}, so the test and its conditioning sets need no LP per grid value."""
-    w = np.column_stack([sd, x]).T  # equalities w g = e1
-    k, m = w.shape
-    e1 = np.r_[1.0, np.zeros(k - 1)]
-    out = []
-    for support in combinations(range(m), k):
-        sub = w[:, support]
-        if abs(np.linalg.det(sub)) < 1e-12:
-            continue
-        g_s = np.linalg.solve(sub, e1)
-        if (g_s >= -1e-10).all():
-            g = np.zeros(m)
-            g[list(support)] = np.clip(g_s, 0, None)
-            out.append(g)
-    return np.unique(np.round(np.array(out), 12), axis=0) if out else np.zeros((0, m))
+    x = np.ascontiguousarray(x, dtype=float)
+    rays = _dual_rays(x.tobytes(), x.shape)
+    return rays / (rays @ sd)[:, None]
 
 
 def _hybrid_accepts(y: np.ndarray, sigma_y: np.ndarray, vertices: np.ndarray, lf_cv: float,
@@ -261,7 +283,7 @@ def relative_magnitudes_ci(betahat, sigma, num_pre: int, num_post: int, mbar: fl
     betahat, sigma, l_vec = _split(betahat, sigma, num_pre, num_post, l_vec)
     kappa = alpha / 10
     sd_theta = np.sqrt(l_vec @ sigma[num_pre:, num_pre:] @ l_vec)
-    lo, hi = (-20 * sd_theta, 20 * sd_theta) if grid is None else grid
+    lo, hi = (-GRID_EDGE * sd_theta, GRID_EDGE * sd_theta) if grid is None else grid
     thetas = np.linspace(lo, hi, grid_points)
     gamma = np.eye(num_post)
     gamma[np.flatnonzero(l_vec)[-1]] = gamma[0]
@@ -389,26 +411,42 @@ class EventStudySensitivity(_Plain):
     """Both sensitivity analyses and the pre-test power for one event study, as a report shows them."""
 
     target: str  # "average" over the lags or "first" lag
-    relative_magnitudes: SensitivityResult
-    smoothness: SensitivityResult
+    relative_magnitudes: SensitivityResult | None  # None when not asked for
+    smoothness: SensitivityResult | None
     pretrend_power: PretrendPower
     event_times: tuple[int, ...]  # leads then lags, as the analyses order them
 
 
+def window(times, reference: int, max_leads: int | None = None, max_lags: int | None = None):
+    """The leads and lags (event times before and after ``reference``) nearest the reference period."""
+    pre = [int(t) for t in times if t < reference][-max_leads if max_leads else None:]
+    post = [int(t) for t in times if t > reference][:max_lags]
+    return pre, post
+
+
 def sensitivity_for(result, target: Literal["average", "first"] = "average", alpha: float | None = None,
-                    seed: int = 0) -> EventStudySensitivity:
-    """Sensitivity analyses of an ``EventStudyResult``, for the average of its lags or the first lag.
+                    seed: int = 0, restrictions: tuple[Restriction, ...] = ("relative_magnitudes", "smoothness"),
+                    max_leads: int | None = None, max_lags: int | None = None,
+                    covariance: pd.DataFrame | None = None) -> EventStudySensitivity:
+    """Sensitivity analyses of an ``EventStudyResult`` (or a dynamic aggregation with a covariance), for the
+    average of its lags or the first lag, under each of ``restrictions``.
+
+    ``max_leads`` and ``max_lags`` keep the leads and lags nearest the reference period: the target is then
+    the average over the first ``max_lags`` lags (long quarterly series would make the test too large).
+    ``covariance`` replaces the result's own (rows and columns by event time, covering the window).
 
     Leads are the event times before the reference period, lags those after it (with anticipation the
     periods between the reference and the start count as lags); it uses the unit-clustered covariance.
     """
-    cov = result.covariance
+    cov = result.covariance if covariance is None else covariance
+    if cov is None:
+        raise ValueError("Gevoeligheidsanalyse vraagt een covariantie van de gebeurtenistijden (bij Callaway & "
+                         "Sant'Anna: de dynamische aggregatie met base_period='universal').")
     times = [int(t) for t in cov.index]
-    pre = [t for t in times if t < result.reference]
-    post = [t for t in times if t > result.reference]
+    pre, post = window(times, result.reference, max_leads, max_lags)
     if not pre or not post:
         raise ValueError("Gevoeligheidsanalyse vraagt minstens één lead en één lag naast de referentieperiode.")
-    if sorted(times + [result.reference]) != list(range(min(times), max(times) + 1)):
+    if sorted(pre + post + [result.reference]) != list(range(pre[0], post[-1] + 1)):
         raise ValueError("Gevoeligheidsanalyse vraagt aaneengesloten gebeurtenistijden; er ontbreken coëfficiënten.")
     if target not in ("average", "first"):
         raise ValueError(f"target moet 'average' of 'first' zijn, niet {target!r}.")
@@ -420,8 +458,9 @@ def sensitivity_for(result, target: Literal["average", "first"] = "average", alp
     args = (betahat, sigma, len(pre), len(post))
     return EventStudySensitivity(
         target=target,
-        relative_magnitudes=sensitivity(*args, "relative_magnitudes", l_vec=l_vec, alpha=alpha, seed=seed),
-        smoothness=sensitivity(*args, "smoothness", l_vec=l_vec, alpha=alpha),
+        relative_magnitudes=(sensitivity(*args, "relative_magnitudes", l_vec=l_vec, alpha=alpha, seed=seed)
+                             if "relative_magnitudes" in restrictions else None),
+        smoothness=sensitivity(*args, "smoothness", l_vec=l_vec, alpha=alpha) if "smoothness" in restrictions else None,
         pretrend_power=pretrend_power(sigma, len(pre), np.array(pre) - result.reference, alpha=alpha),
         event_times=tuple(order),
     )

@@ -191,6 +191,10 @@ class AggregateResult(Result):
     table: pd.DataFrame = field(repr=False)
     crit_value: float = float("nan")
     other_inference: tuple[InferenceRow, ...] = ()
+    # dynamic with a universal base period: the unit-clustered covariance of the rows by event time (the
+    # reference period left out) and that reference, which is what a sensitivity analysis of the trends needs
+    covariance: pd.DataFrame | None = field(default=None, repr=False)
+    reference: int | None = None
 
     title = "Callaway & Sant'Anna aggregation"
 
@@ -331,6 +335,13 @@ class StaggeredResult(Result):
                                    float(analytic["ci_high"][0]), float(analytic["p_value"][0]),
                                    informative("cluster", self.n_treated),
                                    "Standaardfouten uit de invloedsfunctie, geclusterd."),)
+        covariance, reference = None, None
+        if kind == "dynamic" and self.base_period == "universal" and spec.show_rows:
+            reference = -1 - self.anticipation
+            keep = np.asarray(spec.levels) != reference
+            scaled = inf_rows[:, keep] * np.sqrt(self.n_clusters / (self.n_clusters - 1))
+            times = [int(e) for e in np.asarray(spec.levels)[keep]]
+            covariance = pd.DataFrame(scaled.T @ scaled, index=times, columns=times)
         names = {"simple": "gewogen gemiddelde van alle ATT(g,t) na de start",
                  "group": "gemiddelde per startcohort", "dynamic": "naar tijd sinds de start",
                  "calendar": "naar kalenderperiode"}
@@ -340,7 +351,7 @@ class StaggeredResult(Result):
             method=f"callaway_santanna_{kind}", inference=self.inference, inference_code=self.inference_code,
             inference_reason=f"{self.inference_reason} Aggregatie: {names[kind]}; de band in de tabel is "
             "simultaan over alle rijen.", warnings=self.warnings, outcome=self.outcome, alpha=self.alpha,
-            call=self.call, other_inference=others,
+            call=self.call, other_inference=others, covariance=covariance, reference=reference,
         )
 
 

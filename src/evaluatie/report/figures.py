@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
 from evaluatie.memo import remembered
-from evaluatie.formats import number, signed
+from evaluatie.formats import number, side_kept, signed
 from evaluatie.periods import parse_period
 from evaluatie.report.text import lower_first
 
@@ -119,6 +119,12 @@ def axis_label(unit: str, per: str) -> str:
 # --- outcome figures -----------------------------------------------------------------------------------------
 
 
+def _with_unit(indicator) -> str:
+    """The label with its unit in brackets, unless the label already ends with one ('Wachttijd (weken)')."""
+    label = indicator.label
+    return label if label.rstrip().endswith(")") else f"{label} ({axis_label(indicator.unit, indicator.per)})"
+
+
 def _group_means(frame: pd.DataFrame) -> pd.DataFrame:
     """Weighted mean per group (1 participating, 0 comparison) and period, in time order."""
     frame = frame.assign(position=frame.period.map(_position), weighted=frame.value * frame.weight)
@@ -150,7 +156,7 @@ def _trend_panel(ax, frame: pd.DataFrame, indicator, nbins: int) -> str:
         row = means[(means.group == group) & (means.period == period)]
         return number(row["mean"].iloc[0], 1) if len(row) else "geen meting"
 
-    return (f"{indicator.label} ({axis_label(indicator.unit, indicator.per)}): deelnemende gemeenten {level(1, first)} "
+    return (f"{_with_unit(indicator)}: deelnemende gemeenten {level(1, first)} "
             f"in {first} en {level(1, last)} in {last}, vergelijkingsgemeenten {level(0, first)} en {level(0, last)}")
 
 
@@ -173,12 +179,13 @@ def trend_grid(panels: list[tuple[pd.DataFrame, object]], source: str) -> Chart:
     columns = 1 if len(panels) == 1 else 2
     rows = math.ceil(len(panels) / columns)
     with mpl.rc_context(STYLE):
-        fig = _figure(0.5 + 1.9 * rows)
+        fig = _figure(0.5 + 2.1 * rows)
         axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False).ravel())
         parts, handles = [], {}
         for ax, (frame, indicator) in zip(axes, panels):
             parts.append(_trend_panel(ax, frame, indicator, 3 if columns == 2 else 5))
-            ax.set_title(_wrap(indicator.label, 24 if columns == 2 else 48), fontsize=FONT_SIZE, loc="left")
+            # bold 11 pt: about 19 characters fit above half of a 4.8 inch figure, 40 above all of it
+            ax.set_title(_wrap(indicator.label, 19 if columns == 2 else 40), fontsize=FONT_SIZE, loc="left")
             for handle, label in zip(*ax.get_legend_handles_labels()):
                 handles.setdefault(label, handle)
         for ax in axes[len(panels):]:
@@ -210,7 +217,8 @@ def effects_chart(rows: pd.DataFrame, source: str, caption: str) -> Chart:
         ax.grid(axis="y", visible=False)
         _dutch_ticks(ax.xaxis, 0)
         parts = [f"{label}: {signed(r.relative, 0)}% ("
-                 + (f"marge {signed(r.relative_low, 0)} tot {signed(r.relative_high, 0)}%"
+                 + (f"marge {signed(r.relative_low, side_kept(r.relative_low, 0))} tot "
+                    f"{signed(r.relative_high, side_kept(r.relative_high, 0))}%"
                     if np.isfinite(r.relative_low) and np.isfinite(r.relative_high) else "marge niet te begrenzen")
                  + ")" for label, r in zip(rows.label, rows.itertuples())]
         alt = ("Puntgrafiek van het effect per indicator in procenten van de verwachte waarde zonder initiatief, met "
@@ -258,6 +266,46 @@ def event_time_chart(events, indicator, source: str, level: str) -> Chart:
         alt = (f"Puntgrafiek van het verschil tussen deelnemende en vergelijkingsgemeenten voor "
                f"{lower_first(indicator.label)}, per {events.step} ten opzichte van de start"
                + (f", met {level}%-marges" if events.bands else ", zonder marges") + f". Waarden: {points}.")
+        return _chart(fig, alt, "", source)
+
+
+def sensitivity_chart(trends, indicator, step: str, level: str, source: str) -> Chart:
+    """The average effect after the start with its margin when the trends may diverge after the start by a
+    share of the largest divergence before it (Rambachan & Roth); where the margin reaches zero, the
+    effect is no longer shown."""
+    shares = np.array([100 * m for m, _, _ in trends.intervals])
+    low = np.array([lo for _, lo, _ in trends.intervals])
+    high = np.array([hi for _, _, hi in trends.intervals])
+    finite = np.r_[low[np.isfinite(low)], high[np.isfinite(high)], 0.0, trends.estimate]
+    span = finite.max() - finite.min() or 1.0
+    bottom, top = finite.min() - 0.15 * span, finite.max() + 0.15 * span
+    with mpl.rc_context(STYLE):
+        fig = _figure(2.6)
+        ax = fig.subplots()
+        shown_low, shown_high = np.where(np.isfinite(low), low, bottom), np.where(np.isfinite(high), high, top)
+        ax.vlines(shares, shown_low, shown_high, color=TREATED, linewidth=2.2)
+        ax.plot(shares[~np.isfinite(low)], shown_low[~np.isfinite(low)], "v", color=TREATED, markersize=6)
+        ax.plot(shares[~np.isfinite(high)], shown_high[~np.isfinite(high)], "^", color=TREATED, markersize=6)
+        ax.axhline(0, color=NEUTRAL, linewidth=1)
+        if 0 < trends.breakdown <= shares.max() / 100:
+            ax.axvline(100 * trends.breakdown, color=CONTROL, linestyle="--", linewidth=1.4)
+            ax.annotate("omslagpunt", (100 * trends.breakdown, top), xytext=(4, -2), textcoords="offset points",
+                        va="top", color=CONTROL)
+        ax.set_ylim(bottom, top)
+        ax.set_xlim(-15, shares.max() + 15)
+        ax.set_xticks(shares, [f"{number(v, 0)}%" for v in shares])
+        ax.set_xlabel(_wrap(f"afwijking per {step} na de start, in % van de grootste voor de start", 40))
+        ax.set_ylabel(_wrap(f"effect ({axis_label(indicator.unit, indicator.per)})", 22))
+        _dutch_ticks(ax.yaxis)
+
+        def end(value, side):
+            return f"{side} open" if not np.isfinite(value) else signed(value)
+
+        parts = [f"{number(v, 0)}%: {end(lo, 'naar beneden')} tot {end(hi, 'naar boven')}"
+                 for v, lo, hi in zip(shares, low, high)]
+        alt = (f"Lijnen met de {level}%-marge van het gemiddelde effect op {lower_first(_with_unit(indicator))} bij "
+               "een toegestane afwijking van de gelijke trend na de "
+               f"start, in procenten van de grootste afwijking per {step} voor de start. " + "; ".join(parts) + ".")
         return _chart(fig, alt, "", source)
 
 

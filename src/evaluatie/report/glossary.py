@@ -21,6 +21,9 @@ TERMS = {
     "mediaan": "De middelste score als je alle scores op volgorde legt.",
     "monitoring": "Volgen hoe indicatoren zich ontwikkelen. Monitoring laat zien wat er gebeurt, niet of het "
                   "initiatief de oorzaak is.",
+    "omslagpunt": "Hoe sterk de deelnemende en de vergelijkingsgemeenten na de start uiteen mogen lopen, gemeten "
+                  "aan de grootste afwijking per periode die er voor de start al was, voordat het effect niet meer "
+                  "aantoonbaar is. Onder 100% kan een afwijking die er voor de start al was het effect verklaren.",
     "p-waarde": "De kans op een verschil van minstens deze grootte als het initiatief geen effect had. Hoe kleiner, "
                 "hoe minder het verschil op toeval lijkt.",
     "parallelle trends": "De aanname dat de deelnemende gemeenten zich zonder het initiatief net zo zouden hebben "

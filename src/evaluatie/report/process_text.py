@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluatie.formats import join_words, number
+from evaluatie.formats import bound, join_words, number
 from evaluatie.process.evaluation import ProcessEvaluation
 from evaluatie.process.perspectives import perspective_label
 from evaluatie.report.text import lower_first, plural
@@ -67,14 +67,17 @@ def _change_sentences(pe: ProcessEvaluation) -> list[str]:
         if clear.empty:
             out.append(f"Tussen meting {first} en {second} veranderde geen enkel onderwerp duidelijk.")
             continue
-        ups = clear[clear["difference"] > 0].tail(3).iloc[::-1]
-        downs = clear[clear["difference"] < 0].head(3)
-        for word, rows in (("vooruit", ups), ("achteruit", downs)):
+        ups, downs = clear[clear["difference"] > 0], clear[clear["difference"] < 0]
+        for word, rows, largest in (("vooruit", ups, ups.tail(3).iloc[::-1]), ("achteruit", downs, downs.head(3))):
             if rows.empty:
                 continue
             parts = [f"{lower_first(r.dimension_label)} ({number(abs(r.difference))} punt, marge "
-                     f"{number(r.ci_low)} tot {number(r.ci_high)})" for r in rows.itertuples()]
-            out.append(f"Tussen meting {first} en {second} gingen duidelijk {word}: {join_words(parts)}.")
+                     f"{bound(r.ci_low)} tot {bound(r.ci_high)})" for r in largest.itertuples()]
+            which = (f"alle {len(part)} onderwerpen" if len(rows) == len(part)
+                     else f"{len(rows)} van de {len(part)} onderwerpen")
+            count = f"{'ging' if len(rows) == 1 else 'gingen'} {which} duidelijk {word}"
+            out.append(f"Tussen meting {first} en {second} {count}"
+                       + (f": {join_words(parts)}." if len(rows) == len(largest) else f", het meest: {join_words(parts)}."))
     return out
 
 
@@ -135,14 +138,17 @@ def summary_line(pe: ProcessEvaluation) -> str | None:
     latest = pe.latest_consensus()
     if latest.empty:
         return None
-    high, low = latest["median"].max(), latest["median"].min()
+    agreed = latest[latest.agreement != "split"]  # a split median is no level: it ranks neither high nor low
+    agreed = agreed if len(agreed) else latest
+    high, low = agreed["median"].max(), agreed["median"].min()
     if high == low:
-        text = (f"De partners zien de samenwerking in meting {pe.waves[-1]} op alle {len(latest)} onderwerpen even "
-                f"ver (mediaan {_score(high)} op een schaal van 0 tot 5).")
+        which = "" if len(agreed) == len(latest) else " waarover ze niet verdeeld zijn"
+        text = (f"De partners zien de samenwerking in meting {pe.waves[-1]} op alle {len(agreed)} onderwerpen"
+                f"{which} even ver (mediaan {_score(high)} op een schaal van 0 tot 5).")
     else:
         text = (f"De partners zien de samenwerking in meting {pe.waves[-1]} het verst op "
-                f"{_topics(latest[latest['median'] == high])} (mediaan {_score(high)} op een schaal van 0 tot 5) "
-                f"en het minst ver op {_topics(latest[latest['median'] == low])} (mediaan {_score(low)}).")
+                f"{_topics(agreed[agreed['median'] == high])} (mediaan {_score(high)} op een schaal van 0 tot 5) "
+                f"en het minst ver op {_topics(agreed[agreed['median'] == low])} (mediaan {_score(low)}).")
     split = latest[latest.agreement == "split"]
     if len(split):
         text += (f" Over {plural(len(split), 'onderwerp', 'onderwerpen')} van de {len(latest)} zijn ze sterk "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from evaluatie.formats import MINUS, join_words, number
+from evaluatie.formats import MINUS, join_words, number, side_kept
 
 DOMAIN_LABELS = {"kwaliteit": "ervaren kwaliteit van zorg", "gezondheid": "gezondheid van de bevolking",
                  "kosten": "kosten per inwoner", "professionals": "werkplezier van professionals",
@@ -24,6 +24,8 @@ ASSESSMENT_LABELS = {"gunstig": "gunstig", "ongunstig": "ongunstig",
 CAUTION_TEXTS = {
     "placebo_weak": "de trends liepen voor de start niet helemaal gelijk op",
     "pretrend_points": "voor de start lagen enkele perioden al duidelijk naast nul (zie bijlage C)",
+    "trends_fragile": "als de trends na de start iets minder gelijk oplopen dan voor de start, is het effect al niet "
+                      "meer aantoonbaar",
     "single_unit": "met één gemeente is het effect niet te scheiden van andere veranderingen in die gemeente",
     "no_pretest": "er zijn te weinig metingen van voor de start om te toetsen of de trends gelijk opliepen",
     "leave_one_out": "het effect hangt sterk af van enkele gemeenten",
@@ -70,10 +72,7 @@ def _size(record: dict, value: float) -> str:
 def shown_decimals(record: dict, value: float) -> int:
     """Cents for euros, one decimal otherwise; more for a value just beside zero, so that a bound keeps its
     side ('+0,03', never a '0,0' that hides whether the margin excludes zero)."""
-    decimals = 2 if record["unit"] == "euro" else 1
-    while value != 0 and round(value, decimals) == 0 and decimals < 4:
-        decimals += 1
-    return decimals
+    return side_kept(value, 2 if record["unit"] == "euro" else 1)
 
 
 def signed_amount(record: dict, value: float) -> str:

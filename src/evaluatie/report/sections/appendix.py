@@ -10,7 +10,9 @@ from markupsafe import Markup
 
 from evaluatie.data.study import Study
 from evaluatie.formats import join_words, number, p_value, signed
-from evaluatie.outcome.evaluation import EVENT_TIME_DRAWS, PLACEBO_CAUTION, PLACEBO_UNRELIABLE, IndicatorEvaluation
+from evaluatie.outcome.evaluation import (
+    EVENT_TIME_DRAWS, PLACEBO_CAUTION, PLACEBO_UNRELIABLE, SENSITIVITY_PERIODS, SHOWN, IndicatorEvaluation,
+)
 from evaluatie.outcome.inference import (
     AUTO_MIN_TREATED, MAX_EXACT_ASSIGNMENTS, WILD_BOOTSTRAP_MIN_TREATED, n_assignments,
 )
@@ -24,7 +26,8 @@ from evaluatie.report.sections.design import (
     anticipation_caption, balance_tables, design_paragraphs, staggered_comparison, synthetic_table,
 )
 from evaluatie.report.sections.process import process_appendix
-from evaluatie.report.text import change, margin, plural
+from evaluatie.report.sections.outcome import STEP_WORDS
+from evaluatie.report.text import change, lower_first, margin, plural
 
 METHOD_NAMES = {"twfe": "verschil-in-verschillen met vaste effecten per gemeente en per periode",
                 "callaway_santanna": "verschil-in-verschillen per startgroep (Callaway & Sant'Anna)"}
@@ -83,7 +86,8 @@ def inference_paragraphs(evaluations: list[IndicatorEvaluation]) -> list[str]:
                      f"{staggered_comparison(staggered[0].control_group)} (Callaway & Sant'Anna).")
         if any(h.inference == "randomization" for h in staggered):
             parts.append("Bij randomisatie-inferentie verdelen we daar de startjaren bij toeval over de gemeenten, "
-                         "met evenveel gemeenten per startgroep als in werkelijkheid.")
+                         "met evenveel gemeenten per startgroep als in werkelijkheid. Een tweede bepaling van de "
+                         "marge berekenen we bij een gespreide start niet.")
     if "randomization" in used:
         parts.append(f"De marges in de figuren over het verloop komen uit dezelfde inferentie, met {EVENT_TIME_DRAWS} "
                      "willekeurige toewijzingen per punt.")
@@ -127,7 +131,8 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
                   [[ROLES.get(f.role, f.role), f.path, Markup('<span class="hash">{}</span>').format(f.sha256)]
                    for f in study.data_files])
     partial = any(e.events is not None and e.events.partial_start for e in evaluations)
-    return section("methods.html.j2", "Methoden", used=join_words(used), level=level,
+    detected = [f"{lower_first(e.indicator.label)}: {_slope(e)}" for e in evaluations if e.trends]
+    return section("methods.html.j2", "Methoden", trends="; ".join(detected), trend_periods=SENSITIVITY_PERIODS, used=join_words(used), level=level,
                    inference=inference_paragraphs(evaluations), control=_control_text(study),
                    parameters=parameters, overrides=overrides, failed=failed, files=files, partial=partial,
                    placebo_unreliable=number(PLACEBO_UNRELIABLE, 2), placebo_caution=number(PLACEBO_CAUTION, 2),
@@ -142,6 +147,12 @@ def _pre_start_bounded(events) -> bool:
     """Whether no pre-start point has an unbounded margin (which contains zero whatever the data)."""
     pre = events.table[events.table.event_time < 0].dropna(subset=["estimate"])
     return not any(math.isinf(v) for v in pre[["ci_low", "ci_high"]].to_numpy(float).ravel())
+
+
+def _testable_pre_start(events) -> int:
+    """Pre-start points with an estimate and a margin (the reference period has neither)."""
+    pre = events.table[events.table.event_time < 0].dropna(subset=["estimate", "ci_low", "ci_high"])
+    return len(pre)
 
 
 def caption(evaluation: IndicatorEvaluation, level: str) -> str:
@@ -163,6 +174,9 @@ def caption(evaluation: IndicatorEvaluation, level: str) -> str:
                      "betrouwbaar te berekenen; de punten tonen alleen de schatting. Of de trends vooraf gelijk "
                      "liepen, toetst de placebotoets"
                      + (f" (p = {p_value(evaluation.placebo_p)})." if evaluation.placebo_p is not None else "."))
+    elif _testable_pre_start(events) < 2:
+        parts.append(f"Voor de start is er maar {plural(_testable_pre_start(events), step, STEP_WORDS[step][1])} met "
+                     "een marge; of de trends vooraf gelijk liepen, is daarmee niet te toetsen.")
     elif events.off_zero:
         points = events.table.set_index("event_time").loc[list(events.off_zero)]
         listed = join_words([f"{signed(k, 0)} ({change(record, r.estimate)})" for k, r in points.iterrows()])
@@ -178,10 +192,35 @@ def caption(evaluation: IndicatorEvaluation, level: str) -> str:
     elif "placebo_weak" in evaluation.cautions:
         parts.append(f"Voor de start liggen de punten elk rond nul (alle {level}%-marges bevatten nul), maar de "
                      f"placebotoets over de hele periode voor de start (p = {p_value(evaluation.placebo_p)}) wijst op "
-                     "trends die niet helemaal gelijk opliepen: lees het effect met voorzichtigheid.")
+                     "trends die niet helemaal gelijk opliepen: "
+                     + ("lees het effect met voorzichtigheid." if evaluation.verdict in SHOWN
+                        else "ook de uitkomst zonder aantoonbaar verschil is daardoor minder zeker."))
     else:
         parts.append(f"Voor de start liggen de punten rond nul (alle {level}%-marges bevatten nul): dat steunt de "
                      "vergelijking.")
+    return " ".join(parts)
+
+
+def _slope(evaluation: IndicatorEvaluation) -> str:
+    """The linear pre-trend the pre-start test detects 8 times in 10, with its unit per period."""
+    return (f"{change(evaluation.record(), evaluation.trends.slope_80).lstrip('+')} per "
+            f"{evaluation.events.step}")
+
+
+def sensitivity_caption(evaluation: IndicatorEvaluation, level: str) -> str:
+    """What the sensitivity figure shows, its breakdown, and what the pre-start test would have seen."""
+    trends, record, step = evaluation.trends, evaluation.record(), evaluation.events.step
+    one, many = STEP_WORDS[step]
+    parts = [f"Gemiddeld effect over de eerste {plural(trends.lags, one, many)} na de start: "
+             f"{change(record, trends.estimate)} (marge {margin(record, trends.ci_low, trends.ci_high)}), met de "
+             f"{level}%-marge als de groepen na de start per {one} uiteen mogen lopen tot het getoonde deel van de "
+             f"grootste afwijking per {one} voor de start (Rambachan & Roth 2023)."]
+    if trends.breakdown == 0:
+        parts.append("Ook zonder afwijking bevat de marge van dit gemiddelde nul.")
+    else:
+        parts.append(f"Vanaf {number(100 * trends.breakdown, 0)}% (het omslagpunt) bevat de marge nul.")
+    parts.append(f"De toets vooraf ziet een gelijkmatig uiteenlopende trend van {_slope(evaluation)} in 8 van de 10 "
+                 "gevallen (Roth 2022); een kleinere kan onopgemerkt blijven.")
     return " ".join(parts)
 
 
@@ -192,8 +231,13 @@ def event_times(study: Study, evaluations: list[IndicatorEvaluation]) -> Section
         if e.events is None or e.events.table.dropna(subset=["estimate"]).empty:
             continue
         chart = figures.event_time_chart(e.events, e.indicator, e.indicator.source, level)
-        items.append({"label": e.indicator.label, "chart": figures.Chart(chart.svg, chart.alt, caption(e, level),
-                                                                          chart.source, chart.width, chart.height)})
+        item = {"label": e.indicator.label, "chart": figures.Chart(chart.svg, chart.alt, caption(e, level),
+                                                                    chart.source, chart.width, chart.height)}
+        if e.trends:
+            robust = figures.sensitivity_chart(e.trends, e.indicator, e.events.step, level, e.indicator.source)
+            item["sensitivity"] = figures.Chart(robust.svg, robust.alt, sensitivity_caption(e, level), robust.source,
+                                                robust.width, robust.height)
+        items.append(item)
     return section("event_times.html.j2", "Verloop per periode", items=items)
 
 
@@ -210,13 +254,14 @@ def tables(study: Study, evaluations: list[IndicatorEvaluation], process: Proces
         unreliable = e.verdict == "onbetrouwbaar"  # the numbers would read as an effect the design cannot carry
         second = ("–" if unreliable
                   else margin(r, h.second_opinion.ci_low, h.second_opinion.ci_high, unit=False) if h.second_opinion
-                  else "niet getoond (te weinig gemeenten)" if h.withheld else "–")
+                  else "niet getoond (te weinig gemeenten)" if h.withheld
+                  else "niet berekend bij gespreide start" if h.method == "callaway_santanna" else "–")
         estimates.append([e.indicator.label, "niet te duiden: de trends liepen voor de start al uiteen", "–", "–"]
                          if unreliable else
                          [e.indicator.label, change(r, h.estimate), margin(r, h.ci_low, h.ci_high, unit=False),
                           p_value(h.p_value)])
         checks.append([e.indicator.label, INFERENCE_NAMES.get(h.inference, h.inference), second,
-                       p_value(e.placebo_p) if e.placebo_p is not None else "–",
+                       p_value(e.placebo_p) if e.placebo_p is not None else "niet te toetsen (te weinig metingen)",
                        change(r, h.detectable).lstrip("+") if math.isfinite(h.detectable) else "niet te bepalen"])
     return section("tables.html.j2", "Tabellen", process=process_appendix(process),
                    municipalities=municipality_tables(per_unit, evaluations) if per_unit is not None else [],

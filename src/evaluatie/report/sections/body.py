@@ -45,8 +45,10 @@ def initiative(study: Study) -> Section:
     treated = table("Deelnemende gemeenten", ["Gemeente", "Inwoners", "Start"],
                     [[units.loc[u, "name"], number(units.loc[u, "population"], 0), period_text(s)]
                      for u, s in study.treated_starts.items()], numeric=["Inwoners"])
-    financing = [[FINANCING_LABELS[k], value_label(v)] for k, v in params.financing.model_dump().items()
-                 if v not in (None, [], False)]
+    dump = params.financing.model_dump()
+    if not dump.get("savings_shares") and dump.get("shared_savings") not in (None, "geen"):
+        dump["savings_shares"] = "gelijke delen (geen verdeling opgegeven)"
+    financing = [[FINANCING_LABELS[k], value_label(v)] for k, v in dump.items() if v not in (None, [], {}, False)]
     return section("initiative.html.j2", "Het initiatief", description=params.description, partners=partners,
                    treated=treated, financing=table("Financiering", ["Kenmerk", "Vorm"], financing) if financing else None)
 
@@ -69,9 +71,10 @@ def lessons(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation |
         right.append("Zonder vragenlijsten van de partners is deze vraag niet te beantwoorden.")
     records = [e.record() for e in evaluations]
     good = [r for r in records if r["assessment"] == "gunstig"]
-    goals = [plural(len(good), "indicator", "indicatoren") + f" van de {len(records)} "
-             + ("beweegt" if len(good) == 1 else "bewegen") + " aantoonbaar de gewenste kant op"
-             + (f": {join_words([lower_first(r['label']) for r in good])}." if good else ".")]
+    goals = [(f"Geen van de {len(records)} indicatoren beweegt aantoonbaar de gewenste kant op." if not good else
+              plural(len(good), "indicator", "indicatoren") + f" van de {len(records)} "
+              + ("beweegt" if len(good) == 1 else "bewegen") + " aantoonbaar de gewenste kant op: "
+              + join_words([lower_first(r['label']) for r in good]) + ".")]
     ambiguous = [f"{lower_first(r['label'])}: {r['verdict']}" for r in records if r["assessment"] == "ambigu"]
     if ambiguous:  # one sentence for all of them: the same question to the steering group
         goals.append(f"{upper_first('; '.join(ambiguous))}. Of dat gunstig is (bijvoorbeeld meer zorg thuis) of niet "

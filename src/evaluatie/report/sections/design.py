@@ -12,12 +12,12 @@ import math
 
 from evaluatie.data.study import Study
 from evaluatie.formats import euro_amount, join_words, number, p_value
-from evaluatie.outcome.evaluation import SHOWN, IndicatorEvaluation
+from evaluatie.outcome.evaluation import PLACEBO_CAUTION, SHOWN, IndicatorEvaluation
 from evaluatie.outcome.money import Settlement
 from evaluatie.params import Financing
 from evaluatie.report.labels import PAYER_ARTICLES, PAYER_LABELS, VALUE_LABELS
 from evaluatie.report.markup import Table, table
-from evaluatie.report.text import change, margin, plural, short_change, unit_suffix
+from evaluatie.report.text import change, margin, plural, unit_suffix
 
 CONTROL_GROUP_WORDS = {
     "never_treated": "gemeenten die nooit meededen",
@@ -30,6 +30,7 @@ COVARIATES = {"population": ("Inwoners", "aantal"), "share_0_17": ("Aandeel inwo
               "share_75plus": ("Aandeel inwoners van 75 jaar en ouder", "fractie"),
               "mean_income": ("Gemiddeld inkomen", "× € 1.000 per jaar"), "urbanity": ("Stedelijkheid", "klasse 1 tot 5")}
 LARGEST_DONORS = 5
+SYNTHETIC_SUPPORT = PLACEBO_CAUTION  # the synthetic control backs an estimate below this placebo p-value
 STEPS = {"jaar": "jaar", "kwartaal": "kwartalen", "meting": "metingen"}
 SCENARIO_WORDS = "bij de grenzen van de marges"
 
@@ -106,8 +107,26 @@ def _synthetic_paragraph(study: Study, evaluations: list[IndicatorEvaluation]) -
             "vergelijkingsgemeenten die de deelnemende gemeenten (samen genomen) voor de start zo goed mogelijk volgt. "
             "Het verschil na de start vergelijken we met hetzelfde verschil voor elke vergelijkingsgemeente alsof "
             "die had meegedaan; de p-waarde is het deel van die gemeenten met een even grote of grotere afwijking na "
-            "de start. Wijzen de synthetische controle en de schatting dezelfde kant op, dan staat de conclusie "
-            "steviger."]
+            "de start. Wijzen de synthetische controle en de schatting dezelfde kant op en is die p-waarde onder "
+            f"{number(SYNTHETIC_SUPPORT, 2)}, dan staat de conclusie steviger; anders steunt de synthetische controle "
+            "haar niet."]
+
+
+def synthetic_sentence(evaluation: IndicatorEvaluation) -> str:
+    """Whether the synthetic control backs a shown effect, for the paragraph of that indicator."""
+    s = evaluation.synthetic
+    if s is None or evaluation.verdict not in SHOWN or not math.isfinite(s.p_value):
+        return ""
+    record = evaluation.record()
+    same_side = (s.estimate < 0) == (record["estimate"] < 0)
+    if same_side and s.p_value < SYNTHETIC_SUPPORT and not s.warnings:
+        return (f"De synthetische controle bevestigt dit: {change(record, s.estimate)}, groter dan bij bijna elke "
+                f"vergelijkingsgemeente (p = {p_value(s.p_value)}).")
+    why = ("ze volgt de deelnemende gemeenten voor de start slecht" if s.warnings
+           else "ze wijst de andere kant op" if not same_side
+           else "dat verschil is niet groter dan bij veel vergelijkingsgemeenten")
+    return (f"De synthetische controle geeft {change(record, s.estimate)}, maar steunt de conclusie niet: {why} "
+            f"(p = {p_value(s.p_value)}).")
 
 
 def _covariate(name: str) -> tuple[str, str]:
@@ -165,7 +184,7 @@ def synthetic_table(evaluations: list[IndicatorEvaluation]) -> Table | None:
         donors = [f"{names.get(u, u)} ({number(100 * w, 0)}%)" for u, w in s.weights.head(LARGEST_DONORS).items()
                   if w >= 0.005]
         fit = "slecht" if s.warnings else "goed"
-        rows.append([e.indicator.label, short_change(record, h.estimate), short_change(record, s.estimate),
+        rows.append([e.indicator.label, change(record, h.estimate), change(record, s.estimate),
                      p_value(s.p_value) if math.isfinite(s.p_value) else "–", fit, join_words(donors)])
     if not rows:
         return None

@@ -13,7 +13,7 @@ from evaluatie.params import Financing
 from evaluatie.report import figures
 from evaluatie.report.markup import Section, section, table
 from evaluatie.report.labels import PAYER_ARTICLES, PAYER_LABELS
-from evaluatie.report.sections.design import full_participation_sentence, settlement_section
+from evaluatie.report.sections.design import full_participation_sentence, settlement_section, synthetic_sentence
 from evaluatie.report.text import (
     VERDICT_LABELS, caution_sentence, change, effect_cells, effect_sentence, lower_first, margin, plural,
     verdict_phrase,
@@ -74,15 +74,37 @@ def note_sentence(note: Note, evaluation: IndicatorEvaluation) -> str:
 
 
 def dynamic_sentence(note: Note, record: dict) -> str:
-    """How the effect grows or shrinks with time since joining, each point with its margin."""
+    """How the effect grows or shrinks with time since joining, each point with its margin; 'verandert' only
+    when the two margins do not overlap (then the difference is shown whatever their correlation)."""
     v = note.values
     one, many = STEP_WORDS[v["step"]]
     first, last = v["first"], v["last"]
     later = plural(v["steps"], one, many)
-    return (f"Het effect verandert met de duur van deelname: {START_WORDS[v['step']]} {change(record, first['estimate'])} "
+    apart = first["ci_high"] < last["ci_low"] or last["ci_high"] < first["ci_low"]  # margins without overlap
+    opening = ("Het effect verandert met de duur van deelname" if apart
+               else "Of het effect met de duur van deelname verandert, is niet aan te tonen")
+    return (f"{opening}: {START_WORDS[v['step']]} {change(record, first['estimate'])} "
             f"(marge {margin(record, first['ci_low'], first['ci_high'])}), {later} later "
             f"{change(record, last['estimate'])} (marge {margin(record, last['ci_low'], last['ci_high'])}). Dat "
             f"laatste punt rust op de {plural(int(last['n_units']), 'gemeente', 'gemeenten')} die zo lang meedoen.")
+
+
+def trends_sentence(evaluation: IndicatorEvaluation) -> str:
+    """How far the trends after the start may diverge before the effect is no longer shown (the breakdown)."""
+    trends = evaluation.trends
+    if trends is None:
+        return ""
+    one, many = STEP_WORDS[evaluation.events.step]
+    if trends.breakdown == 0:
+        return (f"Gemiddeld over de eerste {plural(trends.lags, one, many)} na de start is het effect ook bij gelijk "
+                "oplopende trends niet aantoonbaar, en dus ook niet bestand tegen ongelijke trends (bijlage C).")
+    worst = f"de grootste afwijking per {one} voor de start"
+    if trends.fragile:
+        return (f"Omslagpunt: lopen de groepen na de start per {one} {number(100 * trends.breakdown, 0)}% van "
+                f"{worst} uiteen, dan is het effect al niet meer aantoonbaar (bijlage C).")
+    return (f"Omslagpunt: pas als de groepen na de start per {one} {number(trends.breakdown, 1)} keer {worst} "
+            "uiteenlopen, is het effect niet meer aantoonbaar; het houdt stand bij afwijkingen zo groot als voor de "
+            "start (bijlage C).")
 
 
 def comparison_line(evaluations: list[IndicatorEvaluation]) -> str:
@@ -128,8 +150,10 @@ def effects(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
         indicators.append({
             "label": e.indicator.label, "sentence": effect_sentence(r),
             "design": second_opinion_line(e), "full": full_participation_sentence(r),
-            "notes": [note_sentence(n, e) for n in e.notes],
-            "cautions": [caution_sentence(c) for c in e.cautions[1:]] if e.verdict in ("gedaald", "gestegen") else [],
+            "notes": [note_sentence(n, e) for n in e.notes] + [t for t in [synthetic_sentence(e)] if t],
+            "trends": trends_sentence(e),
+            "cautions": [caution_sentence(c) for c in e.cautions[1:] if c != "trends_fragile"]
+            if e.verdict in ("gedaald", "gestegen") else [],
         })
     trends = figures.trend_grid([(e.frame, e.indicator) for e in evaluations], _sources(evaluations))
     return section("effects.html.j2", "Effecten", overview=overview, forest=forest, indicators=indicators, trends=trends,
@@ -152,19 +176,32 @@ def money(evaluations: list[IndicatorEvaluation], financing: Financing | None = 
                          "Sinds de start"], rows, numeric=["Besparing per jaar"]) if rows else None
     savers = _payers([m for m in shown if m.saving_low > 0])
     payers = _payers([m for m in shown if m.saving_high < 0])
-    return section("money.html.j2", "Wie betaalt, wie bespaart?", table=money_table, overlap=_overlap_sentence(shown),
+    return section("money.html.j2", "Wie betaalt, wie bespaart?", table=money_table, overlap=_overlap_sentence(effects_),
                    savers=savers, payers=payers, any_shown=bool(shown),
+                   budget=any(m.status == "budget_effect" for m in effects_),
                    settlement=settlement_section(financing, settle(effects_, shares) if rows else None))
 
 
-def _overlap_sentence(shown: list[MoneyEffect]) -> str:
-    """Which amounts already contain which, so nobody adds them up; empty when none do."""
+def _overlap_sentence(effects_: list[MoneyEffect]) -> str:
+    """Which amounts already contain which, so nobody adds them up, and a total without a shown difference
+    that contains shown amounts (the payer's net saving is then not shown); empty when neither occurs."""
+    shown = [m for m in effects_ if m.status == "shown"]
     pairs = overlapping(shown)
-    if not pairs:
-        return ""
-    parts = [f"het bedrag bij '{lower_first(part.label)}' zit al in dat bij '{lower_first(whole.label)}'"
-             for whole, part in pairs]
-    return f"Sommige bedragen overlappen: {join_words(parts)}. Tel die bedragen dus niet bij elkaar op."
+    sentences = []
+    if pairs:
+        parts = [f"het bedrag bij '{lower_first(part.label)}' zit al in dat bij '{lower_first(whole.label)}'"
+                 for whole, part in pairs]
+        sentences.append(f"Sommige bedragen overlappen: {join_words(parts)}. Tel die bedragen dus niet bij elkaar op.")
+    for whole in effects_:
+        inside = [part for w, part in overlapping([whole, *shown]) if w is whole and part in shown]
+        if whole.status == "geen_verschil" and inside:
+            named = join_words([f"'{lower_first(part.label)}'" for part in inside])
+            subject = f"Het bedrag bij {named} valt" if len(inside) == 1 else f"De bedragen bij {named} vallen"
+            sentences.append(f"{subject} ook onder '{lower_first(whole.label)}', en daar is geen aantoonbaar "
+                             "verschil: of "
+                             f"{PAYER_ARTICLES[whole.law]} {PAYER_LABELS[whole.law]} per saldo bespaart, is niet "
+                             "aangetoond.")
+    return " ".join(sentences)
 
 
 def _payers(effects_: list[MoneyEffect]) -> str:
@@ -179,9 +216,15 @@ def _price(m: MoneyEffect) -> str:
 
 def _amounts(m: MoneyEffect) -> list[str]:
     if m.status == "budget_effect":
-        return ["geen besparing door de samenwerking", "de uitgaven zijn vastgezet door de budgetafspraak", "–"]
+        return [f"{euro_amount(m.saving)} (budgeteffect)", f"{euro_amount(m.saving_low)} tot {euro_amount(m.saving_high)}",
+                f"{euro_amount(m.saving * m.years)} over {_years(m.years)}"]
     if m.status != "shown":
         return [VERDICT_LABELS[m.status], "–", "–"]
     return [euro_amount(m.saving), f"{euro_amount(m.saving_low)} tot {euro_amount(m.saving_high)}",
-            f"{euro_amount(m.saving * m.years)} over {number(m.years, 1)} jaar"]
+            f"{euro_amount(m.saving * m.years)} over {_years(m.years)}"]
+
+
+def _years(years: float) -> str:
+    """'7 jaar', '5,5 jaar': a decimal only where the years are not whole."""
+    return f"{number(years, 0 if abs(years - round(years)) < 0.05 else 1)} jaar"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from evaluatie.formats import join_words, number, p_value
+from evaluatie.formats import bound, join_words, number, p_value
 from evaluatie.process import ProcessEvaluation
 from evaluatie.process.instrument import ORDINAL_TYPES
 from evaluatie.process.perspectives import perspective_label
@@ -46,7 +46,7 @@ def respondents_sentence(pe: ProcessEvaluation) -> str:
     if pe.responses is None:
         return "Er zijn geen vragenlijsten aangeleverd."
     counts = pe.responses.data.groupby("wave").size()
-    parts = [f"{plural(int(n), 'partner', 'partners')} in {w}" for w, n in counts.items()]
+    parts = [f"{plural(int(n), 'persoon', 'personen')} in {w}" for w, n in counts.items()]
     return (f"De vragenlijst is ingevuld door {join_words(parts)}. Groepen van minder dan {pe.min_group_size} "
             "personen tonen we niet, zodat niemand herkenbaar is; open antwoorden tonen we nooit.")
 
@@ -164,7 +164,7 @@ def _change_table(pe: ProcessEvaluation):
         small = bool(r.suppressed)
         rows.append([r.dimension_label, f"{r.wave_from} → {r.wave_to}",
                      _cell(float(r.difference), small, small, pe.min_group_size, 2),
-                     "–" if small else f"{number(r.ci_low, 2)} tot {number(r.ci_high, 2)}",
+                     "–" if small else f"{bound(r.ci_low, 2)} tot {bound(r.ci_high, 2)}",
                      "dezelfde personen" if r.method == "gepaard" else "losse groepen"])
     return table("Verandering tussen de metingen (punten op de schaal)", ["Onderwerp", "Metingen", "Verschil",
                                                                           "Marge (95%)", "Vergeleken"], rows,
@@ -179,7 +179,7 @@ def _perspective_table(pe: ProcessEvaluation):
     clear = frame[frame.p_holm < HOLM_SHOWN]
     note = (f"Van de {len(frame)} vergelijkingen tussen perspectieven {'is' if len(clear) == 1 else 'zijn'} er "
             f"{len(clear)} duidelijk (p-waarde na correctie voor het aantal vergelijkingen onder "
-            f"{number(HOLM_SHOWN, 2)}); alleen die staan in de tabel.")
+            f"{number(HOLM_SHOWN, 2)}); alleen {'die staat' if len(clear) == 1 else 'die staan'} in de tabel.")
     if clear.empty:
         return Markup("<p>{}</p>").format(f"Verschillen tussen perspectieven: bij geen van de {len(frame)} "
                                           "vergelijkingen is het verschil duidelijk (p-waarde na correctie voor het "

@@ -8,10 +8,12 @@ from __future__ import annotations
 from evaluatie.data.study import Study
 from evaluatie.formats import join_words, period_text
 from evaluatie.outcome.evaluation import IndicatorEvaluation
+from evaluatie.outcome.inference import AUTO_MIN_TREATED
 from evaluatie.periods import parse_period
 from evaluatie.process import ProcessEvaluation
 from evaluatie.report.markup import Section, section
 from evaluatie.report.process_text import summary_line
+from evaluatie.report.sections.design import staggered_comparison
 from evaluatie.report.text import change, lower_first, plural, short_finding
 
 MAX_FINDINGS = 5
@@ -24,8 +26,10 @@ def _labels(evaluations: list[IndicatorEvaluation]) -> str:
 def what_was_done(study: Study, evaluations: list[IndicatorEvaluation], process: ProcessEvaluation | None) -> str:
     starts = sorted(study.treated_starts.values(), key=lambda p: p.start_time)
     last = max(study.panel.period.unique(), key=lambda p: parse_period(p).end_time)
-    since = period_text(starts[0]) + (f" (de laatste begon in {period_text(starts[-1])})" if starts[-1] != starts[0]
-                                      else "")
+    last_wave = sum(1 for s in starts if s == starts[-1])
+    since = period_text(starts[0]) + (
+        f" ({'de laatste gemeente begon' if last_wave == 1 else f'de laatste {last_wave} gemeenten begonnen'} in "
+        f"{period_text(starts[-1])})" if starts[-1] != starts[0] else "")
     n = len(study.treated_starts)
     text = (f"{study.params.name} loopt sinds {since} in {plural(n, 'gemeente', 'gemeenten')}. We vergeleken "
             f"{plural(len(evaluations), 'indicator', 'indicatoren')} met "
@@ -75,12 +79,17 @@ def certainty(study: Study, evaluations: list[IndicatorEvaluation]) -> list[str]
         lines.append("Er doet één gemeente mee. Dan is een effect niet te scheiden van andere veranderingen in die "
                      "gemeente, zoals een nieuwe huisartsenpraktijk of een ander beleid: lees elk effect als een "
                      "aanwijzing, niet als bewijs.")
-    elif n < 10:
+    inferences = {e.headline.inference for e in evaluations if e.headline}
+    if 1 < n < AUTO_MIN_TREATED and inferences == {"randomization"}:
         lines.append(f"Er doen {n} gemeenten mee. Met zo weinig gemeenten zijn de marges breed; we bepalen ze door "
                      "de deelname bij toeval aan andere gemeenten toe te wijzen (randomisatie-inferentie).")
-    if any(e.staggered for e in evaluations):
-        lines.append("De gemeenten begonnen in verschillende jaren; elke startgroep is vergeleken met gemeenten die "
-                     "nooit meededen. Met weinig gemeenten per startgroep is de marge eerder te smal dan te breed.")
+    staggered = [e for e in evaluations if e.staggered and e.headline]
+    if staggered:
+        line = ("De gemeenten begonnen in verschillende jaren; elke startgroep is vergeleken met "
+                f"{staggered_comparison(staggered[0].headline.control_group)}.")
+        if any("few_per_cohort" in e.cautions for e in staggered):
+            line += " Met weinig gemeenten per startgroep is de marge eerder te smal dan te breed."
+        lines.append(line)
     cautious = [e for e in evaluations if e.caution]
     if cautious:
         lines.append(f"Lees het effect op {_labels(cautious)} met voorzichtigheid (zie de toelichting per indicator).")
