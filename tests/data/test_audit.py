@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from evaluatie.data.audit import audit_panel
+from evaluatie.report.audit import audit_page
 from evaluatie.params import Catalogue
 
 CATALOGUE = Catalogue.model_validate({"indicators": {
@@ -128,11 +129,11 @@ def test_text_and_html():
     text = result.to_text()
     assert text.startswith("Data-audit <test>") and "Dekking per indicator" in text and "100,0%" in text
     assert text.rstrip().endswith("De data kunnen de analyse dragen (2 waarschuwing(en)).")  # one per indicator
-    page = result.to_html()
+    page = audit_page(result)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="nl">' in page
     assert "Data-audit &lt;test&gt;" in page and "noemer ontbreekt" in page
     bad = audit(pd.concat([panel, panel.iloc[[5]]]))
-    assert 'class="verdict fout"' in bad.to_html() and "niet geschikt" in bad.to_text()
+    assert 'class="verdict verdict-fout"' in audit_page(bad) and "niet geschikt" in bad.to_text()
 
 
 @pytest.mark.parametrize("treated", [["GM0001", "GM0002"], {"GM0001": "2016Q3"}])

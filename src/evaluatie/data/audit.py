@@ -4,13 +4,12 @@ It counts what is there (units x periods x indicators), what is missing or suppr
 for what would bias or break a difference-in-differences: treated units without data before or
 after their start, no control units, duplicate rows, missing or zero denominators, outliers and
 jumps (a jump in a break year of the catalogue is expected and shown as such). The result reads
-as a table in the terminal and as an HTML page in Dutch; ``ok`` is False when an error-level
+as a table in the terminal (``evaluatie.report.audit`` lays it out as a page); ``ok`` is False when an error-level
 finding means the analysis should not run.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -87,26 +86,6 @@ class Audit:
         lines += ["", self.verdict()]
         return "\n".join(lines)
 
-    def to_html(self) -> str:
-        """A self-contained HTML page (Dutch) to put beside the reports."""
-        e = html.escape
-        state = "ok" if self.ok else "fout"
-        findings = (self.to_frame().rename(columns=_FINDING_HEADERS).to_html(index=False, escape=True, border=0)
-                    if self.findings else "<p>Geen bevindingen.</p>")
-        return (
-            f'<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n<title>{e(self.title)}</title>\n'
-            f"<style>{_CSS}</style>\n</head>\n<body>\n<h1>{e(self.title)}</h1>\n"
-            f'<p class="verdict {state}">{e(self.verdict())}</p>\n<h2>Dekking per indicator</h2>\n'
-            f"{self._coverage_display().to_html(index=False, escape=True, border=0)}\n"
-            f"<h2>Behandelde eenheden: metingen vóór / vanaf de start</h2>\n"
-            f"{self._treated_display().to_html(index=False, escape=True, border=0)}\n"
-            f"<h2>Bevindingen</h2>\n{findings}\n"
-            f"<p class=\"note\">Dekking: aanwezige cellen (eenheid x periode) als deel van de verwachte cellen van "
-            f"behandelde en controle-eenheden. Onderdrukt: cellen die de bron of de privacyregel heeft afgeschermd. "
-            f"Uitschieters en sprongen zijn robuuste afwijkingen (mediaan en MAD); sprongen in een jaar met een "
-            f"definitiebreuk zijn verwacht.</p>\n</body>\n</html>\n"
-        )
-
     def _treated_display(self) -> pd.DataFrame:
         """One row per treated unit, one column per indicator: 'before / from the start'."""
         if self.treated.empty:
@@ -122,10 +101,6 @@ class Audit:
 
 
 _FINDING_HEADERS = {"level": "niveau", "indicator": "indicator", "check": "controle", "message": "bevinding"}
-_CSS = ("body{font-family:sans-serif;max-width:70rem;margin:2rem auto;color:#222}"
-        "table{border-collapse:collapse;margin:1rem 0}th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;"
-        "text-align:left;vertical-align:top}.verdict{font-weight:bold;padding:.5rem}"
-        ".verdict.ok{background:#e6f4ea}.verdict.fout{background:#fbe9e7}.note{color:#555;font-size:.9rem}")
 
 
 def _text_table(frame: pd.DataFrame) -> list[str]:
