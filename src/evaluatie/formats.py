@@ -56,11 +56,15 @@ def signed(value: float, decimals: int = 1) -> str:
     return ("+" if value > 0 else MINUS) + number(abs(value), decimals)
 
 
+EURO = "€\u00a0"
+"""The euro sign with a non-breaking space: an amount never starts a line without its sign."""
+
+
 def euro(value: float, decimals: int = 0) -> str:
     """'€ 1.234'; a negative amount '−€ 1.234'."""
     if _missing(value):
         return MISSING
-    return (MINUS if value < 0 and round(value, decimals) != 0 else "") + "€ " + number(abs(value), decimals)
+    return (MINUS if value < 0 and round(value, decimals) != 0 else "") + EURO + number(abs(value), decimals)
 
 
 def percent(value: float, decimals: int = 1) -> str:
@@ -70,11 +74,19 @@ def percent(value: float, decimals: int = 1) -> str:
     return number(value, decimals) + "%"
 
 
+P_THRESHOLDS = (0.01, 0.05, 0.10)
+"""The levels the reports compare p-values with; a shown p-value never crosses one by rounding."""
+
+
 def p_value(value: float) -> str:
-    """'0,037'; below 0.001 '< 0,001'."""
+    """'0,037'; below 0.001 '< 0,001'; '0,0996' rather than '0,100' beside a threshold of 0,10."""
     if _missing(value):
         return MISSING
-    return "< 0,001" if value < 0.001 else number(value, 3)
+    if value < 0.001:
+        return "< 0,001"
+    decimals = next((d for d in range(3, 7)
+                     if all((round(value, d) < t) == (value < t) for t in P_THRESHOLDS)), 6)
+    return number(value, decimals)
 
 
 def euro_amount(value: float) -> str:
@@ -84,10 +96,10 @@ def euro_amount(value: float) -> str:
     sign = MINUS if value < 0 else ""
     size = abs(value)
     if size >= 1e6:
-        return f"{sign}€ {number(size / 1e6, 1)} mln"
+        return f"{sign}{EURO}{number(size / 1e6, 1)} mln"
     if size >= 1e4:
-        return f"{sign}€ {number(round(size, -2), 0)}"
-    return f"{sign}€ {number(size, 0)}"
+        return f"{sign}{EURO}{number(round(size, -2), 0)}"
+    return f"{sign}{EURO}{number(size, 0)}"
 
 
 def dutch_date(moment: date | datetime) -> str:

@@ -86,7 +86,7 @@ def test_matching_restricts_the_controls_and_shows_the_balance(project):
     assert e.headline.n_control == len(matched.controls) and e.matching.controls == matched.controls
     html = sections.methods(study, [e]).markup
     assert "Balans na matching: Ziekenhuisopnames" in html and "Gestandaardiseerd verschil vóór" in html
-    assert "Gemiddeld inkomen (× € 1.000 per jaar)" in html and "mean_income" not in html.split("Parameters van")[0]
+    assert "Gemiddeld inkomen (× €\u00a01.000 per jaar)" in html and "mean_income" not in html.split("Parameters van")[0]
 
 
 def test_the_key_on_stays_a_key_in_a_params_file(project):
@@ -120,9 +120,9 @@ def test_shared_savings_are_settled_at_the_estimate_and_both_bounds(project):
     assert (row.transfer, row.transfer_low, row.transfer_high) == pytest.approx((44_000, 39_000, 49_000))
     financing = load_study(project / SAMEN).params.financing  # shared_savings: inkoper_inkoper
     lines = settlement_section(financing, settled)["lines"]
-    assert "€ 80.000 per jaar (marge € 30.000 tot € 130.000)" in lines[0]
-    assert "De gemeente (Wmo) ontvangt € 44.000 per jaar (bij de grenzen van de marges: € 39.000 tot € 49.000)." in lines
-    assert "De zorgverzekeraar (Zvw) betaalt € 44.000 per jaar" in " ".join(lines)
+    assert "€\u00a080.000 per jaar (marge €\u00a030.000 tot €\u00a0130.000)" in lines[0]
+    assert "De gemeente (Wmo) ontvangt €\u00a044.000 per jaar (bij de grenzen van de marges: €\u00a039.000 tot €\u00a049.000)." in lines
+    assert "De zorgverzekeraar (Zvw) betaalt €\u00a044.000 per jaar" in " ".join(lines)
     assert settle(effects, {}).equal_shares and settle(effects, {"Zvw": 1.0}).problem == "missing_share"
     assert settle(effects[:1], {}).problem == "single_payer"
     assert settlement_section(financing.model_copy(update={"shared_savings": "geen"}), settled) == {}

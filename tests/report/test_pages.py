@@ -4,13 +4,14 @@ sees is English, a leftover code, jargon without explanation or a number without
 from __future__ import annotations
 
 import json
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from evaluatie.report.glossary import AVOID, TERMS
+from evaluatie.report.glossary import AVOID, TERMS, used_terms
 from evaluatie.report.text import findings_line
 
 pytestmark = pytest.mark.xdist_group("reports")
@@ -124,10 +125,19 @@ def test_pages_show_no_codes_english_or_unexplained_jargon(built_reports):
         for word in AVOID:
             assert word not in text, (path.name, word)
         assert "−∞" not in text and "∞" not in text, path.name
+    listed = {}
+    for path in sorted((built_reports / "reports").glob("*/*.html")):
+        if path.name == "index.html" or "audit" in path.name:
+            continue
+        text = read(path).visible
+        start, end = text.rindex("Bijlage A: Begrippenlijst"), text.rindex("Bijlage B: Methoden")
+        rest = text[:start] + text[end:]
+        glossary = re.search(r'<dl class="glossary">(.*?)</dl>', path.read_text(encoding="utf-8"), re.S).group(1)
+        listed[path.stem] = {html.unescape(term) for term in re.findall(r"<dt>(.*?)</dt>", glossary)}
+        assert listed[path.stem] == used_terms(rest), path.stem  # every term used is explained, no other
+    assert {"SEH", "n < 5", "procentpunt", "standaardfout", "omslagpunt"} <= set().union(*listed.values())
+    assert len({frozenset(terms) for terms in listed.values()}) > 1  # each report its own list
     report = read(built_reports / "reports" / "duinrand" / "dementienetwerk.html").visible
-    glossary = report[report.rindex("Bijlage A: Begrippenlijst"):report.rindex("Bijlage B: Methoden")]
-    for term in TERMS:
-        assert term in glossary
     body = report[:report.rindex("Bijlage A: Begrippenlijst")]
     for jargon in ("placebotoets", "randomisatie-inferentie", "verschil-in-verschillen", "marge", "startgroep",
                    "monitoring", "mediaan", "verdeeld"):
@@ -173,3 +183,12 @@ def test_who_saves_names_each_payer_once_with_its_article(built_reports):
     assert "Besparingen en extra kosten vallen allebei bij de zorgverzekeraar (Zvw)." in same
     for path in (built_reports / "reports").glob("*/*.html"):
         assert "de zorgkantoor" not in read(path).visible, path
+
+
+def test_colofon_names_the_contact_and_parameters_only_apply(built_reports):
+    staggered = read(built_reports / "reports" / "duinrand" / "dementienetwerk.html").visible
+    single = read(built_reports / "reports" / "beekdal" / "wijkteams-samen.html").visible
+    assert "Team onderzoek en evaluatie, regio Duinrand" in staggered
+    assert "geen contactpersoon opgegeven" not in staggered
+    assert "Vergelijkingsgroep bij gespreide start" in staggered
+    assert "Vergelijkingsgroep bij gespreide start" not in single

@@ -40,8 +40,8 @@ def test_a_cost_rise_is_called_unfavourable_not_maybe_favourable():
 
 def test_both_bounds_of_a_money_interval_carry_the_euro_sign():
     text = effect_sentence(record(17.9, 7.5, 28.0, "gestegen", "ongunstig", unit="euro", per="verzekerde"))
-    assert "marge € 7,50 tot € 28,00 per verzekerde meer" in text
-    assert margin(record(unit="euro", per="verzekerde"), -65.6, -48.1) == "−€ 65,60 tot −€ 48,10 per verzekerde"
+    assert "marge €\u00a07,50 tot €\u00a028,00 per verzekerde meer" in text
+    assert margin(record(unit="euro", per="verzekerde"), -65.6, -48.1) == "−€\u00a065,60 tot −€\u00a048,10 per verzekerde"
 
 
 @pytest.mark.parametrize("low, high", [(-3.0, 1.0), (-0.1, 5.0), (0.0, 2.0)])
@@ -150,3 +150,10 @@ def test_table_cells_give_the_effect_with_its_unit():
     assert effect_cells(record()) == ["−7,9 per 1.000 inwoners", "−9,3 tot −6,5"]
     assert effect_cells(record(-4.7, -5.1, -4.3, unit="weken", per="aanvraag")) == ["−4,7 weken", "−5,1 tot −4,3"]
     assert effect_cells(record(math.nan, math.nan, math.nan)) == ["–", "–"]
+
+
+def test_differences_of_percentages_are_in_procentpunt_on_the_axes():
+    from evaluatie.report.figures import axis_label, difference_label
+
+    assert axis_label("procent", "inwoners") == "%" and difference_label("procent", "inwoners") == "procentpunt"
+    assert difference_label("aantal", "1.000 inwoners") == "per 1.000 inwoners"

@@ -86,6 +86,8 @@ SHOWN = ("gedaald", "gestegen")
 ASSESSMENTS = ("gunstig", "ongunstig", "ambigu", "budgeteffect")
 CAUTIONS = ("placebo_weak", "pretrend_points", "single_unit", "no_pretest", "leave_one_out", "few_per_cohort",
             "trends_fragile")
+# Leaving one municipality out says something only when at least two others remain.
+LEAVE_ONE_OUT_MIN_TREATED = 3
 # A divergence after the start as large as the largest before it should not undo a shown effect.
 FRAGILE_BREAKDOWN = 1.0
 # Leads and lags nearest the start in the sensitivity analysis (the test grows as C(2 lags, lags)).
@@ -362,7 +364,7 @@ def _placebo(frame: pd.DataFrame, seed: int) -> float | None:
 @remembered
 def _leave_one_out(frame: pd.DataFrame, headline: Headline) -> Note | None:
     """Does one municipality carry the whole effect? Noted only when leaving one out changes the conclusion."""
-    if headline.n_treated < 3 or not (headline.ci_low > 0 or headline.ci_high < 0):
+    if headline.n_treated < LEAVE_ONE_OUT_MIN_TREATED or not (headline.ci_low > 0 or headline.ci_high < 0):
         return None
     try:
         table = leave_one_out(frame, treated="treated", weights="weight", **MODEL)

@@ -223,6 +223,8 @@ class ReportOptions(Strict):
     seed: int = 20240101
     date: Date | None = Field(None, description="date on the report (YYYY-MM-DD); empty: the date the data "
                                                 "were last changed, so the same inputs give the same report")
+    contact: str | None = Field(None, min_length=3, description="who answers questions about the report, shown "
+                                "in the colofon; a team or a function mailbox rather than a person's name")
 
 
 class Initiative(Strict):

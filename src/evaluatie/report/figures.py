@@ -116,6 +116,11 @@ def axis_label(unit: str, per: str) -> str:
             "procentpunt": "procentpunt"}.get(unit, unit)
 
 
+def difference_label(unit: str, per: str) -> str:
+    """The unit of a difference: a difference between two percentages is in procentpunt, not in %."""
+    return "procentpunt" if unit == "procent" else axis_label(unit, per)
+
+
 # --- outcome figures -----------------------------------------------------------------------------------------
 
 
@@ -256,7 +261,7 @@ def event_time_chart(events, indicator, source: str, level: str) -> Chart:
         ax.axhline(0, color=NEUTRAL, linewidth=1)
         ax.axvline(-0.5, color=NEUTRAL, linestyle=":", linewidth=1.4)
         ax.set_xlabel(f"{step_plural} ten opzichte van de start")
-        ax.set_ylabel(_wrap(f"verschil ({axis_label(indicator.unit, indicator.per)})", 22), fontsize=FONT_SIZE)
+        ax.set_ylabel(_wrap(f"verschil ({difference_label(indicator.unit, indicator.per)})", 22), fontsize=FONT_SIZE)
         _dutch_ticks(ax.yaxis)
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=8))
         ax.xaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: signed(v, 0) if v else "0"))
@@ -295,7 +300,7 @@ def sensitivity_chart(trends, indicator, step: str, level: str, source: str) -> 
         ax.set_xlim(-15, shares.max() + 15)
         ax.set_xticks(shares, [f"{number(v, 0)}%" for v in shares])
         ax.set_xlabel(_wrap(f"afwijking per {step} na de start, in % van de grootste voor de start", 40))
-        ax.set_ylabel(_wrap(f"effect ({axis_label(indicator.unit, indicator.per)})", 22))
+        ax.set_ylabel(_wrap(f"effect ({difference_label(indicator.unit, indicator.per)})", 22))
         _dutch_ticks(ax.yaxis)
 
         def end(value, side):

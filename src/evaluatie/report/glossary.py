@@ -1,14 +1,20 @@
 """The begrippenlijst: every technical word the reports use, explained in plain Dutch.
 
-A test reads every rendered report and checks that each of these words that occurs in it is here,
+A report lists only the terms its other pages use (``used_terms``, applied to the rendered page). A test
+reads every rendered report and checks that each of these words that occurs in it is explained there,
 and that no word from the list of jargon to avoid occurs at all.
 """
 
 from __future__ import annotations
 
+import re
+
 TERMS = {
+    "betaaltitel": "De wet of regeling waaruit zorg of ondersteuning wordt betaald, zoals de Wmo (gemeente), de "
+                   "Zorgverzekeringswet (zorgverzekeraar) of de Wet langdurige zorg.",
     "budgeteffect": "Een verandering die de financieringsafspraak zelf oplegt, zoals een vastgezet budget. Het "
                     "laat zien wat de afspraak deed, niet wat de samenwerking opleverde.",
+    "caseload": "Het aantal cliënten dat één professional tegelijk begeleidt.",
     "deelnemende gemeenten": "De gemeenten waar het initiatief loopt.",
     "effect": "Het verschil tussen wat er na de start gebeurde in de deelnemende gemeenten en wat er zonder het "
               "initiatief zou zijn gebeurd, afgeleid uit de vergelijkingsgemeenten.",
@@ -16,6 +22,8 @@ TERMS = {
     "gunstig of ongunstig": "Of een aangetoonde verandering de gewenste kant op gaat. Dat volgt uit de "
                             "indicatorenlijst: bij sommige indicatoren is lager beter, bij andere hoger; bij een "
                             "paar hangt het af van de reden.",
+    "kassierspartij": "De partij die het geld van alle financiers beheert en aan de uitvoerders betaalt.",
+    "lumpsum": "Een vast bedrag per periode, los van het aantal cliënten of de geleverde zorg.",
     "marge": "De onzekerheidsmarge (betrouwbaarheidsinterval): tussen deze waarden ligt het werkelijke effect "
              "waarschijnlijk. Ligt nul in de marge, dan is er geen aantoonbaar verschil.",
     "mediaan": "De middelste score als je alle scores op volgorde legt.",
@@ -24,10 +32,12 @@ TERMS = {
     "omslagpunt": "Hoe sterk de deelnemende en de vergelijkingsgemeenten na de start uiteen mogen lopen, gemeten "
                   "aan de grootste afwijking per periode die er voor de start al was, voordat het effect niet meer "
                   "aantoonbaar is. Onder 100% kan een afwijking die er voor de start al was het effect verklaren.",
+    "n < 5": "Minder dan vijf personen: het getal is weggelaten, zodat niemand herkenbaar is.",
     "p-waarde": "De kans op een verschil van minstens deze grootte als het initiatief geen effect had. Hoe kleiner, "
                 "hoe minder het verschil op toeval lijkt.",
     "parallelle trends": "De aanname dat de deelnemende gemeenten zich zonder het initiatief net zo zouden hebben "
                          "ontwikkeld als de vergelijkingsgemeenten.",
+    "procentpunt": "Het verschil tussen twee percentages: van 10% naar 12% is 2 procentpunt meer.",
     "placebotoets": "Een controle met een verzonnen startmoment enkele jaren vóór de echte start, alleen op "
                     "gegevens van vóór de start. Vinden we dan al een 'effect', dan liepen de groepen al uiteen.",
     "randomisatie-inferentie": "De onzekerheid bepalen door de deelname bij toeval aan andere gemeenten toe te "
@@ -40,6 +50,9 @@ TERMS = {
                 "lijken (in kenmerken en in het verloop van de indicator).",
     "gestandaardiseerd verschil": "Het verschil in gemiddelden tussen twee groepen gedeeld door de spreiding. "
                                   "Onder 0,25 (in absolute waarde) gelden de groepen als goed vergelijkbaar.",
+    "SEH": "De spoedeisende hulp van een ziekenhuis.",
+    "standaardfout": "Een maat voor de onzekerheid van een schatting; de marge is er ongeveer twee aan weerszijden "
+                     "van de schatting.",
     "startgroep": "Gemeenten die in hetzelfde jaar met het initiatief begonnen.",
     "verdeeld": "De partners zijn het oneens: vier of meer scores liggen meer dan één punt van de mediaan af "
                 "(de regel van het SCIROCCO-model).",
@@ -62,6 +75,27 @@ AVOID = ("clusters", "invloedsfunctie", "Holm", "95%-BI", "ijkpunt", "nep-start"
 """Jargon and leftovers that no reader should meet (issue 11): they have a plain word in TERMS instead."""
 
 
+# How a term shows up in the text where that is not the term itself (inflected, or part of a phrase).
+SPELLINGS = {
+    "deelnemende gemeenten": r"deelnemende gemeente",
+    "effect": r"effect",
+    "gestandaardiseerd verschil": r"gestandaardiseerde? verschil",
+    "gunstig of ongunstig": r"(on)?gunstig",
+    "n < 5": r"n < \d",
+    "p-waarde": r"p-waarde|p = ",
+    "placebotoets": r"placebo",
+    "SCIROCCO-model": r"SCIROCCO",
+    "standaardfout": r"standaardfout",
+    "vergelijkingsgemeenten": r"vergelijkingsgemeente",
+}
+
+
 def terms() -> list[tuple[str, str]]:
     """The begrippenlijst in alphabetical order (case-insensitive)."""
     return sorted(TERMS.items(), key=lambda item: item[0].lower())
+
+
+def used_terms(text: str) -> set[str]:
+    """The terms of the begrippenlijst that occur in ``text`` (plain text, case-insensitive, at a word start)."""
+    return {term for term in TERMS
+            if re.search(r"(?<!\w)(?:" + SPELLINGS.get(term, re.escape(term)) + ")", text, re.IGNORECASE)}

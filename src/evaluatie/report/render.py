@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import getpass
+import html
 import os
 import re
 import socket
@@ -20,6 +21,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets.config import Config
 
+from evaluatie.report.glossary import used_terms
 from evaluatie.report.markup import render
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,6 +30,9 @@ APPENDIX_TAG = "bijlage"
 TOC_PLACEHOLDER = '<nav class="toc" aria-label="Inhoud"></nav>'
 _PLACEHOLDER = re.compile(r'<nav (?=[^>]*class="toc")[^>]*>\s*</nav>')
 _HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.S)
+_GLOSSARY = re.compile(r'<dl class="glossary">(.*?)</dl>', re.S)
+_GLOSSARY_ENTRY = re.compile(r"<dt>(.*?)</dt><dd>.*?</dd>\s*", re.S)
+_NOT_TEXT = re.compile(r"<(style|script)\b.*?</\1>|<[^>]+>", re.S)
 _BASE64 = re.compile(r"[A-Za-z0-9+/=]{200,}")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -99,7 +104,7 @@ def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={STEP_TAG}, enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(notebook)
-    return with_table_of_contents(body)
+    return with_used_terms(with_table_of_contents(body))
 
 
 def with_table_of_contents(page: str) -> str:
@@ -107,6 +112,18 @@ def with_table_of_contents(page: str) -> str:
     links = "".join(f'<li><a href="#{anchor}">{text.strip()}</a></li>' for anchor, text in _HEADING.findall(page))
     nav = f'<nav class="toc" aria-label="Inhoud"><h2 class="toc-title">Inhoud</h2><ol>{links}</ol></nav>'
     return _PLACEHOLDER.sub(lambda _: nav, page, count=1)
+
+
+def with_used_terms(page: str) -> str:
+    """Keep in the begrippenlijst only the terms that the rest of the page uses."""
+    found = _GLOSSARY.search(page)
+    if found is None:
+        return page
+    rest = html.unescape(_NOT_TEXT.sub(" ", page[:found.start()] + page[found.end():]))
+    used = used_terms(rest)
+    kept = _GLOSSARY_ENTRY.sub(lambda entry: entry.group(0) if html.unescape(entry.group(1)) in used else "",
+                               found.group(1))
+    return page[:found.start(1)] + kept + page[found.end(1):]
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from evaluatie.formats import MINUS, join_words, number, side_kept
+from evaluatie.formats import EURO, MINUS, join_words, number, side_kept
 
 DOMAIN_LABELS = {"kwaliteit": "ervaren kwaliteit van zorg", "gezondheid": "gezondheid van de bevolking",
                  "kosten": "kosten per inwoner", "professionals": "werkplezier van professionals",
@@ -59,7 +59,7 @@ def _size(record: dict, value: float) -> str:
     unit, per = record["unit"], record["per"]
     size = number(abs(value), shown_decimals(record, value))
     if unit == "euro":
-        return f"€ {size} per {per}"
+        return f"{EURO}{size} per {per}"
     if unit == "aantal":
         return f"{size} per {per}"
     if unit == "weken":
@@ -82,7 +82,7 @@ def signed_amount(record: dict, value: float) -> str:
     decimals = shown_decimals(record, value)
     sign = "" if round(value, decimals) == 0 else ("+" if value > 0 else MINUS)
     size = number(abs(value), decimals)
-    return f"{sign}€ {size}" if record["unit"] == "euro" else f"{sign}{size}"
+    return f"{sign}{EURO}{size}" if record["unit"] == "euro" else f"{sign}{size}"
 
 
 def unit_suffix(record: dict) -> str:
@@ -164,7 +164,7 @@ def effect_sentence(record: dict) -> str:
              and record["unit"] not in ("procent", "procentpunt") else "")
     near, far = sorted([abs(low), abs(high)])
     near_number = number(near, shown_decimals(record, near))
-    near_text = f"€ {near_number}" if record["unit"] == "euro" else near_number
+    near_text = f"{EURO}{near_number}" if record["unit"] == "euro" else near_number
     text = (f"{label}: waarschijnlijk {word} {cause}, {_size(record, record['estimate'])} {more} dan zonder "
             f"het initiatief verwacht{share} (marge {near_text} tot {_size(record, far)} {more}).")
     if record["budget_effect"]:

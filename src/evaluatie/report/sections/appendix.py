@@ -11,7 +11,8 @@ from markupsafe import Markup
 from evaluatie.data.study import Study
 from evaluatie.formats import join_words, number, p_value, signed
 from evaluatie.outcome.evaluation import (
-    EVENT_TIME_DRAWS, PLACEBO_CAUTION, PLACEBO_UNRELIABLE, SENSITIVITY_PERIODS, SHOWN, IndicatorEvaluation,
+    EVENT_TIME_DRAWS, LEAVE_ONE_OUT_MIN_TREATED, PLACEBO_CAUTION, PLACEBO_UNRELIABLE, SENSITIVITY_PERIODS, SHOWN,
+    IndicatorEvaluation,
 )
 from evaluatie.outcome.inference import (
     AUTO_MIN_TREATED, MAX_EXACT_ASSIGNMENTS, WILD_BOOTSTRAP_MIN_TREATED, n_assignments,
@@ -62,8 +63,8 @@ def inference_paragraphs(evaluations: list[IndicatorEvaluation]) -> list[str]:
     used = {h.inference for h in headlines}
     parts = []
     if "randomization" in used:
-        parts.append(f"Met minder dan {AUTO_MIN_TREATED} deelnemende gemeenten zijn gewone standaardfouten te "
-                     "optimistisch: ze maken marges te smal. We gebruiken dan randomisatie-inferentie: we wijzen de "
+        parts.append(f"Met minder dan {AUTO_MIN_TREATED} deelnemende gemeenten zijn de gebruikelijke standaardfouten "
+                     "te optimistisch: ze maken marges te smal. We gebruiken dan randomisatie-inferentie: we wijzen de "
                      "deelname bij toeval aan andere gemeenten toe (alle mogelijke toewijzingen, of 999 willekeurige "
                      "als dat er heel veel zijn) en kijken hoe uitzonderlijk het echte verschil is.")
         parts += _smallest_p_sentence([h for h in headlines if h.inference == "randomization" and h.method == "twfe"])
@@ -109,10 +110,14 @@ def _control_text(study: Study) -> str:
 
 
 def _analysis_parameters(study: Study) -> dict:
-    """The params as the parameters table shows them: matching options only when matching is chosen."""
+    """The params as the parameters table shows them: matching options only when matching is chosen, the
+    comparison group of staggered designs only when the starts are staggered, the contact on the cover only."""
     dump = study.params.model_dump(mode="json")
     if dump["control_group"]["method"] != "matching":
         dump["control_group"].pop("matching")
+    if len(set(study.treated_starts.values())) < 2:
+        dump["outcome"].pop("control_group")
+    dump["report"].pop("contact")
     return dump
 
 
@@ -132,12 +137,15 @@ def methods(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
                    for f in study.data_files])
     partial = any(e.events is not None and e.events.partial_start for e in evaluations)
     detected = [f"{lower_first(e.indicator.label)}: {_slope(e)}" for e in evaluations if e.trends]
+    left_out = any(e.headline and e.headline.method == "twfe" and e.headline.n_treated >= LEAVE_ONE_OUT_MIN_TREATED
+                   for e in evaluations)
     return section("methods.html.j2", "Methoden", trends="; ".join(detected), trend_periods=SENSITIVITY_PERIODS, used=join_words(used), level=level,
                    inference=inference_paragraphs(evaluations), control=_control_text(study),
                    parameters=parameters, overrides=overrides, failed=failed, files=files, partial=partial,
                    placebo_unreliable=number(PLACEBO_UNRELIABLE, 2), placebo_caution=number(PLACEBO_CAUTION, 2),
                    choices=design_paragraphs(study, evaluations), balance=balance_tables(evaluations),
-                   synthetic=synthetic_table(evaluations))
+                   synthetic=synthetic_table(evaluations),
+                   leave_one_out=LEAVE_ONE_OUT_MIN_TREATED if left_out else None)
 
 
 ARTICLES = {"jaar": "het", "kwartaal": "het", "meting": "de"}

@@ -34,7 +34,7 @@ def cover(study: Study) -> Section:
         partners=join_words([p.name for p in params.partners]), since=period_text(starts[0]) + spread,
         last=period_text(last), date=dutch_date(report_date(study)), toc=TOC_PLACEHOLDER,
         data=join_words(sorted({f.path.split("/")[-1] for f in study.data_files})), version=__version__,
-        contact=getattr(params.report, "contact", None) or NO_CONTACT)
+        contact=params.report.contact or NO_CONTACT)
 
 
 def initiative(study: Study) -> Section:
@@ -44,7 +44,8 @@ def initiative(study: Study) -> Section:
     units = study.units.set_index("unit_id")
     treated = table("Deelnemende gemeenten", ["Gemeente", "Inwoners", "Start"],
                     [[units.loc[u, "name"], number(units.loc[u, "population"], 0), period_text(s)]
-                     for u, s in study.treated_starts.items()], numeric=["Inwoners"])
+                     for u, s in study.treated_starts.items()], numeric=["Inwoners"],
+                    note="Inwoners volgens de gemeentetabel van deze evaluatie (bijlage B, gegevensbronnen).")
     dump = params.financing.model_dump()
     if not dump.get("savings_shares") and dump.get("shared_savings") not in (None, "geen"):
         dump["savings_shares"] = "gelijke delen (geen verdeling opgegeven)"

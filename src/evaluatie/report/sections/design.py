@@ -28,7 +28,7 @@ DISTANCE_WORDS = {"mahalanobis": "op alle kenmerken tegelijk, rekening houdend m
 COVARIATES = {"population": ("Inwoners", "aantal"), "share_0_17": ("Aandeel inwoners van 0 tot 18 jaar", "fractie"),
               "share_65plus": ("Aandeel inwoners van 65 jaar en ouder", "fractie"),
               "share_75plus": ("Aandeel inwoners van 75 jaar en ouder", "fractie"),
-              "mean_income": ("Gemiddeld inkomen", "× € 1.000 per jaar"), "urbanity": ("Stedelijkheid", "klasse 1 tot 5")}
+              "mean_income": ("Gemiddeld inkomen", "× €\u00a01.000 per jaar"), "urbanity": ("Stedelijkheid", "klasse 1 tot 5")}
 LARGEST_DONORS = 5
 SYNTHETIC_SUPPORT = PLACEBO_CAUTION  # the synthetic control backs an estimate below this placebo p-value
 STEPS = {"jaar": "jaar", "kwartaal": "kwartalen", "meting": "metingen"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluatie.data.study import Study
-from evaluatie.formats import euro_amount, join_words, number, p_value
+from evaluatie.formats import EURO, euro_amount, join_words, number, p_value
 from evaluatie.outcome.evaluation import IndicatorEvaluation, Note
 from evaluatie.outcome.money import MoneyEffect, money_effects, overlapping, settle
 from evaluatie.params import Financing
@@ -211,7 +211,7 @@ def _payers(effects_: list[MoneyEffect]) -> str:
 
 
 def _price(m: MoneyEffect) -> str:
-    return "het bedrag zelf" if m.price is None else f"€ {number(m.price, 0)} per keer"
+    return "het bedrag zelf" if m.price is None else f"{EURO}{number(m.price, 0)} per keer"
 
 
 def _amounts(m: MoneyEffect) -> list[str]:

@@ -98,9 +98,13 @@ def process_appendix(pe: ProcessEvaluation | None) -> dict:
             "charts": [c for c in charts if c is not None]}
 
 
+PROTECTED = "–"
+NO_ANSWERS = "geen"
+
+
 def _by_perspective_table(pe: ProcessEvaluation, instrument, wave):
     """Mean score per dimension (rows) and perspective (columns) in one wave; a perspective hidden everywhere
-    becomes a note instead of a column, and a cell hidden to protect a smaller group reads '–'."""
+    becomes a note instead of a column, and every symbol in a cell is explained in the note."""
     part = pe.perspective_scores[(pe.perspective_scores["instrument"] == instrument.id)
                                  & (pe.perspective_scores["wave"] == wave)
                                  & pe.perspective_scores["scale_type"].isin(["likert", "maturity"])]
@@ -112,14 +116,20 @@ def _by_perspective_table(pe: ProcessEvaluation, instrument, wave):
         row = [instrument.dimensions[dimension].label]
         for p in perspectives:
             c = cells.loc[(dimension, p)] if (dimension, p) in cells.index else None
-            if c is None or bool(c.suppressed):
-                row.append(f"n < {pe.min_group_size}" if c is not None and c.n < pe.min_group_size else "–")
+            if c is None:
+                row.append(NO_ANSWERS)
+            elif bool(c.suppressed):
+                row.append(f"n < {pe.min_group_size}" if c.n < pe.min_group_size else PROTECTED)
             else:
                 row.append(number(float(c["mean"]), 1))
         rows.append(row)
     left_out = [perspective_label(p) for p, hidden in hidden_everywhere.items() if hidden]
-    note = ("–: niet getoond om een kleinere groep te beschermen."
-            + (f" Niet getoond (minder dan {pe.min_group_size} personen): {join_words(left_out)}." if left_out else ""))
+    shown = {cell for row in rows for cell in row[1:]}
+    legend = [(f"n < {pe.min_group_size}", f"minder dan {pe.min_group_size} personen, niet getoond"),
+              (PROTECTED, "niet getoond om een kleinere groep te beschermen"), (NO_ANSWERS, "geen antwoorden")]
+    note = " ".join([f"{symbol}: {meaning}." for symbol, meaning in legend if symbol in shown]
+                    + ([f"Niet getoond (minder dan {pe.min_group_size} personen): {join_words(left_out)}."]
+                       if left_out else []))
     columns = [perspective_label(p) for p in perspectives]
     return table(f"Gemiddelde score per perspectief, meting {wave}: {instrument.title}", ["Onderwerp", *columns],
                  rows, numeric=columns, note=note)
