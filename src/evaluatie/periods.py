@@ -7,6 +7,7 @@ params validation, the analysis and the report agree.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -14,6 +15,7 @@ FREQUENCY_CODES = {"jaar": "Y", "kwartaal": "Q"}
 _PERIOD_PATTERN = re.compile(r"^\s*(\d{4})(?:\s*[-_ ]?\s*[Qq]([1-4]))?\s*$")
 
 
+@lru_cache(maxsize=8192)  # a panel repeats the same few dozen period labels tens of thousands of times
 def parse_period(text: str | int) -> pd.Period:
     """Parse ``2018``, ``"2018"``, ``"2018Q3"`` or ``"2018-Q3"``; raise ValueError otherwise."""
     match = _PERIOD_PATTERN.match(str(text))

@@ -50,7 +50,7 @@ from evaluatie.outcome import estimate_event_study, estimate_staggered, estimate
 from evaluatie.outcome.design import MatchResult, SyntheticControlResult, synthetic_control
 from evaluatie.outcome.diagnostics import leave_one_out, placebo_start
 from evaluatie.outcome.frames import estimation_frame, indicator_frame, matching
-from evaluatie.outcome.sensitivity import GRID_EDGE, sensitivity_for, window
+from evaluatie.outcome.sensitivity import GRID_EDGE, REPORTED, sensitivity_for, window
 from evaluatie.outcome.inference import AUTO_MIN_TREATED, choose_inference, effective_number, informative
 from evaluatie.memo import remembered
 from evaluatie.params import Indicator, IndicatorChoice
@@ -534,7 +534,7 @@ def _trend_sensitivity(frame: pd.DataFrame, full: pd.DataFrame, choices: _Choice
         return None
     try:
         result = sensitivity_for(study, seed=seed, restrictions=("relative_magnitudes",), max_leads=SENSITIVITY_PERIODS,
-                                 max_lags=SENSITIVITY_PERIODS, covariance=covariance)
+                                 max_lags=SENSITIVITY_PERIODS, covariance=covariance, power_abseps=REPORTED)
     except ValueError:  # event times with a gap
         return None
     rm = result.relative_magnitudes
