@@ -11,7 +11,9 @@ from evaluatie.inputs import select
 
 def test_local_cluster_builds_and_survives_a_dying_worker(project, quick):
     params = project / "params" / "polderoost" / "proeftuin-hart.yaml"
-    params.write_text(params.read_text(encoding="utf-8") + "report:\n  seed: 66\n", encoding="utf-8")
+    text = params.read_text(encoding="utf-8")
+    assert "\nreport:\n" in text  # the seed goes into the existing report block
+    params.write_text(text.replace("\nreport:\n", "\nreport:\n  seed: 66\n"), encoding="utf-8")
     files = select(project, region="lindeland") + [params]
     lines = []
     results = run_batch(project, files, notebook=quick, progress=lines.append, cluster="local:2")

@@ -112,7 +112,10 @@ def test_one_treated_unit_gets_no_second_opinion_and_randomisation_event_bands(e
     assert e.headline.inference == "randomization"
     table = e.events.table.dropna(subset=["estimate"]).query("event_time != @e.events.reference_time")
     assert e.events.bands and (table.ci_low <= table.estimate).all() and (table.estimate <= table.ci_high).all()
-    assert e.caution == "single_unit"
+    # the fragile trends (breakdown far below 1) are more serious than the one municipality, which the
+    # report and overviews say apart: the overview caution is the first of the two
+    assert e.cautions == ("trends_fragile", "single_unit") and e.caution == "trends_fragile"
+    assert e.trends.breakdown < 0.5
 
 
 def test_design_is_visible_and_one_line_overrides_it(evaluate):

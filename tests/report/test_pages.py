@@ -192,3 +192,43 @@ def test_colofon_names_the_contact_and_parameters_only_apply(built_reports):
     assert "geen contactpersoon opgegeven" not in staggered
     assert "Vergelijkingsgroep bij gespreide start" in staggered
     assert "Vergelijkingsgroep bij gespreide start" not in single
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_every_cautioned_effect_is_read_with_care_wherever_it_is_used(built_reports, name):
+    folder = built_reports / "reports"
+    region, initiative = name.split("/")
+    effects = json.loads((folder / region / f"{initiative}.summary.json").read_text(encoding="utf-8"))["effects"]
+    source = (folder / f"{name}.html").read_text(encoding="utf-8")
+    report = read(folder / f"{name}.html")
+    start = report.visible.index("Wat is onderzocht?")
+    core = report.visible[start:report.visible.index("Het initiatief ", start)]
+    money = [row[0] for row in table(report, "Wie betaalt, wie bespaart")] \
+        if any(n.startswith("Wie betaalt") for n in report.tables) else []
+    for effect in effects:
+        if not effect["caution"]:
+            continue
+        assert effect["caution"] == effect["cautions"][0]
+        paragraph = re.search(rf"<h3[^>]*>{re.escape(html.escape(effect['label'], quote=False))}.*?</section>",
+                              source, re.S).group(0)
+        assert "Lees met voorzichtigheid" in paragraph, effect["label"]
+        if "single_unit" in effect["cautions"]:
+            assert "door het initiatief" not in paragraph, effect["label"]  # one municipality: no cause named
+        if effect["assessment"] == "gunstig":  # never advised as a reason to go on without its caution
+            assert not re.search(rf"{re.escape(effect['label'][:20])}[^.]*reden om door te gaan", core, re.I)
+        for row in (r for r in money if r.startswith(effect["label"] + " (")):
+            assert row.endswith("; lees met voorzichtigheid"), row
+
+
+def test_the_most_serious_caution_leads(built_reports):
+    def cautions(name):
+        region, initiative = name.split("/")
+        summary = built_reports / "reports" / region / f"{initiative}.summary.json"
+        return {e["indicator"]: e["cautions"] for e in json.loads(summary.read_text(encoding="utf-8"))["effects"]}
+
+    dementia, heart = cautions("duinrand/dementienetwerk"), cautions("polderoost/proeftuin-hart")
+    assert dementia["overbelaste_mantelzorgers"][0] == "trends_none"  # not shown on average even with equal trends
+    assert dementia["wlz_opnames_75plus"][0] == "trends_fragile"
+    assert heart["verwijzingen_ziekenhuis"] == ["trends_fragile", "synthetic_unsupported", "single_unit"]
+    page = read(built_reports / "reports" / "polderoost" / "proeftuin-hart.html").visible
+    assert "Lees met voorzichtigheid: de synthetische controle geeft" in page

@@ -10,7 +10,7 @@ import pytest
 from evaluatie.formats import number
 from evaluatie.report.text import (
     coverage_sentence, domain_status, effect_cells, effect_sentence, findings_line, lower_first, margin, plural,
-    verdict_phrase,
+    short_finding, verdict_phrase,
 )
 
 
@@ -20,7 +20,8 @@ def record(estimate=-7.9, low=-9.3, high=-6.5, verdict="gedaald", assessment="gu
     return {"indicator": "x", "label": label, "unit": unit, "per": per, "estimate": estimate, "ci_low": low,
             "ci_high": high, "p_value": 0.01, "relative": relative, "relative_low": math.nan,
             "relative_high": math.nan, "verdict": verdict, "assessment": assessment, "caution": caution,
-            "budget_effect": budget, "domains": list(domains), "n_treated": 8, "n_control": 80}
+            "cautions": [caution] if caution else [], "budget_effect": budget, "domains": list(domains),
+            "n_treated": 8, "n_control": 80}
 
 
 def test_clear_decrease_states_size_share_interval_and_direction():
@@ -70,10 +71,13 @@ def test_budget_effect_is_named_as_such_and_not_as_favourable():
     assert "budgeteffect" in text and "door het initiatief" not in text and "gunstig" not in text
 
 
-def test_caution_travels_with_the_claim():
-    text = effect_sentence(record(caution="single_unit"))
+def test_caution_travels_with_the_claim_and_one_municipality_names_no_cause():
+    text = short_finding(record(caution="single_unit"))
     assert text.endswith("Lees met voorzichtigheid: met één gemeente is het effect niet te scheiden van andere "
                          "veranderingen in die gemeente.")
+    alone = effect_sentence(record(caution="trends_fragile") | {"cautions": ["trends_fragile", "single_unit"]})
+    assert alone.startswith("Ziekenhuisopnames per 1.000 inwoners: waarschijnlijk gedaald, 7,9 per 1.000 inwoners")
+    assert "door het initiatief" not in alone
     assert verdict_phrase(record()) == "waarschijnlijk gedaald (gunstig)"
 
 

@@ -26,7 +26,9 @@ so overviews and the report cannot drift apart. Rules (documented here because t
 - Parallel trends, for a shown effect: how far the trends after the start may diverge, relative to the
   largest divergence between consecutive periods before it, before the average effect after the start is
   no longer shown (the breakdown value of Rambachan & Roth 2023, relative magnitudes). Below 1 (a
-  divergence no larger than one already seen undoes the conclusion): caution ``trends_fragile``. Beside
+  divergence no larger than one already seen undoes the conclusion): caution ``trends_fragile``; at 0
+  (not shown on average even with equal trends) ``trends_none``. A synthetic control that does not back a
+  shown effect: ``synthetic_unsupported``. Beside
   it the linear pre-trend the pre-start test catches 80% of the time
   (Roth 2022). From the event study (Callaway & Sant'Anna: its dynamic aggregation with a universal base
   period): the unit-clustered correlations with the standard errors of the headline's inference.
@@ -38,7 +40,7 @@ from __future__ import annotations
 
 import math
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -84,8 +86,11 @@ CONTROL_GROUPS = ("never_treated", "not_yet_treated")
 VERDICTS = ("gedaald", "gestegen", "geen_verschil", "onbetrouwbaar", "te_weinig")
 SHOWN = ("gedaald", "gestegen")
 ASSESSMENTS = ("gunstig", "ongunstig", "ambigu", "budgeteffect")
-CAUTIONS = ("placebo_weak", "pretrend_points", "single_unit", "no_pretest", "leave_one_out", "few_per_cohort",
-            "trends_fragile")
+CAUTIONS = ("trends_none", "placebo_weak", "trends_fragile", "synthetic_unsupported", "leave_one_out",
+            "pretrend_points", "few_per_cohort", "single_unit", "no_pretest")
+"""Most serious first: an overview that has room for one caution carries the first that applies. One
+municipality comes late because the reports and overviews say it apart from the effects."""
+SYNTHETIC_SUPPORT = PLACEBO_CAUTION  # the synthetic control backs an estimate below this placebo p-value
 # Leaving one municipality out says something only when at least two others remain.
 LEAVE_ONE_OUT_MIN_TREATED = 3
 # A divergence after the start as large as the largest before it should not undo a shown effect.
@@ -158,6 +163,11 @@ class TrendSensitivity:
     def fragile(self) -> bool:
         return not self.breakdown >= FRAGILE_BREAKDOWN
 
+    @property
+    def absent(self) -> bool:
+        """Averaged over the periods after the start the effect is not shown even with equal trends."""
+        return not self.breakdown > 0
+
 
 @dataclass(frozen=True)
 class Note:
@@ -213,8 +223,18 @@ class IndicatorEvaluation:
 
     @property
     def caution(self) -> str | None:
-        """The caution the summary and every overview carry with a shown effect."""
+        """The most serious caution, which the summary and every overview carry with a shown effect."""
         return self.cautions[0] if self.cautions and self.verdict in SHOWN else None
+
+    @property
+    def synthetic_backs(self) -> bool | None:
+        """Whether the synthetic control supports a shown effect (same side, p below SYNTHETIC_SUPPORT, a
+        good fit before the start); None without a synthetic control or a shown effect."""
+        s = self.synthetic
+        if s is None or self.verdict not in SHOWN or not math.isfinite(s.p_value):
+            return None
+        same_side = (s.estimate < 0) == (self.headline.estimate < 0)
+        return same_side and s.p_value < SYNTHETIC_SUPPORT and not s.warnings
 
     @property
     def assessment(self) -> str | None:
@@ -240,7 +260,8 @@ class IndicatorEvaluation:
                 "per": self.indicator.per, "estimate": values[0], "ci_low": values[1], "ci_high": values[2],
                 "p_value": values[3], "relative": relative[0], "relative_low": min(relative[1:]),
                 "relative_high": max(relative[1:]), "verdict": self.verdict, "assessment": self.assessment,
-                "caution": self.caution, "budget_effect": self.is_budget_effect,
+                "caution": self.caution, "cautions": list(self.cautions) if self.verdict in SHOWN else [],
+                "budget_effect": self.is_budget_effect,
                 "domains": list(self.indicator.domains), "intensity": intensity, "full_estimate": full[0],
                 "full_ci_low": full[1], "full_ci_high": full[2],
                 "n_treated": self.headline.n_treated if self.headline else 0,
@@ -626,9 +647,12 @@ def evaluate_indicator(study: Study, choice: IndicatorChoice, indicator: Indicat
     synthetic = _synthetic(frame) if study.params.control_group.method == "synthetic_control" and not staggered else None
     trends = _trend_sensitivity(frame, full, choices, alpha, seed) if verdict in SHOWN else None
     if trends is not None and trends.fragile:
-        cautions.append("trends_fragile")  # the least specific caution: any other one is said first
-    return IndicatorEvaluation(choice.id, choice, indicator, full, headline, events, placebo, verdict, tuple(notes),
-                               staggered, tuple(cautions), matching(study, choice.id), synthetic, trends)
+        cautions.append("trends_none" if trends.absent else "trends_fragile")
+    evaluation = IndicatorEvaluation(choice.id, choice, indicator, full, headline, events, placebo, verdict,
+                                     tuple(notes), staggered, (), matching(study, choice.id), synthetic, trends)
+    if evaluation.synthetic_backs is False:
+        cautions.append("synthetic_unsupported")
+    return replace(evaluation, cautions=tuple(sorted(cautions, key=CAUTIONS.index)))
 
 
 @remembered

@@ -243,7 +243,7 @@ def event_time_chart(events, indicator, source: str, level: str) -> Chart:
                   (data.event_time >= 0, TREATED, "o", "na de start")]
         if events.partial_start:
             groups = [(data.event_time < 0, NEUTRAL, "o", "voor de start"),
-                      (data.event_time == 0, PINK, "D", "startjaar, deels met initiatief"),
+                      (data.event_time == 0, PINK, "D", "startjaar (deels)"),
                       (data.event_time > 0, TREATED, "o", "na de start")]
         for mask, colour, marker, label in groups:
             part = data[mask]

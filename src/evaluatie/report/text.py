@@ -30,6 +30,8 @@ CAUTION_TEXTS = {
     "no_pretest": "er zijn te weinig metingen van voor de start om te toetsen of de trends gelijk opliepen",
     "leave_one_out": "het effect hangt sterk af van enkele gemeenten",
     "few_per_cohort": "met weinig gemeenten per startgroep is de marge eerder te smal dan te breed",
+    "trends_none": "gemiddeld over de eerste perioden na de start is het effect niet aantoonbaar (bijlage C)",
+    "synthetic_unsupported": "de synthetische controle, een tweede schatting, steunt de conclusie niet",
 }
 ABBREVIATIONS = ("Wmo", "Zvw", "Wlz", "SEH", "GGZ", "GGD")
 SHOWN = ("gedaald", "gestegen")
@@ -157,7 +159,9 @@ def effect_sentence(record: dict) -> str:
         return (f"{label}: geen aantoonbaar verschil. Een daling van meer dan {_size(record, low)} of een stijging "
                 f"van meer dan {_size(record, high)} is onwaarschijnlijk.")
     word, more = ("gedaald", "minder") if verdict == "gedaald" else ("gestegen", "meer")
-    cause = "door de financieringsafspraak (budgeteffect)" if record["budget_effect"] else "door het initiatief"
+    # with one municipality the change cannot be told apart from anything else there: no cause is named
+    cause = (" door de financieringsafspraak (budgeteffect)" if record["budget_effect"]
+             else "" if "single_unit" in record.get("cautions", ()) else " door het initiatief")
     relative = record.get("relative", math.nan)
     # a share of a percentage ('1,1 procentpunt, 11% minder') reads as a second, different change: left out
     share = (f", {number(abs(relative), 0)}% {more}" if relative is not None and math.isfinite(relative)
@@ -165,7 +169,7 @@ def effect_sentence(record: dict) -> str:
     near, far = sorted([abs(low), abs(high)])
     near_number = number(near, shown_decimals(record, near))
     near_text = f"{EURO}{near_number}" if record["unit"] == "euro" else near_number
-    text = (f"{label}: waarschijnlijk {word} {cause}, {_size(record, record['estimate'])} {more} dan zonder "
+    text = (f"{label}: waarschijnlijk {word}{cause}, {_size(record, record['estimate'])} {more} dan zonder "
             f"het initiatief verwacht{share} (marge {near_text} tot {_size(record, far)} {more}).")
     if record["budget_effect"]:
         text += " Dat zegt wat de afspraak deed, niet wat de samenwerking opleverde."
@@ -173,8 +177,7 @@ def effect_sentence(record: dict) -> str:
         text += f" Dat is {record['assessment']}."
     elif record.get("assessment") == "ambigu":
         text += " Of dat gunstig is, hangt af van de reden; dat is aan de stuurgroep."
-    caution = caution_sentence(record.get("caution"))
-    return f"{text} {caution}".strip()
+    return text
 
 
 def short_finding(record: dict) -> str:

@@ -12,7 +12,7 @@ import math
 
 from evaluatie.data.study import Study
 from evaluatie.formats import euro_amount, join_words, number, p_value
-from evaluatie.outcome.evaluation import PLACEBO_CAUTION, SHOWN, IndicatorEvaluation
+from evaluatie.outcome.evaluation import SHOWN, SYNTHETIC_SUPPORT, IndicatorEvaluation
 from evaluatie.outcome.money import Settlement
 from evaluatie.params import Financing
 from evaluatie.report.labels import PAYER_ARTICLES, PAYER_LABELS, VALUE_LABELS
@@ -30,7 +30,6 @@ COVARIATES = {"population": ("Inwoners", "aantal"), "share_0_17": ("Aandeel inwo
               "share_75plus": ("Aandeel inwoners van 75 jaar en ouder", "fractie"),
               "mean_income": ("Gemiddeld inkomen", "× €\u00a01.000 per jaar"), "urbanity": ("Stedelijkheid", "klasse 1 tot 5")}
 LARGEST_DONORS = 5
-SYNTHETIC_SUPPORT = PLACEBO_CAUTION  # the synthetic control backs an estimate below this placebo p-value
 STEPS = {"jaar": "jaar", "kwartaal": "kwartalen", "meting": "metingen"}
 SCENARIO_WORDS = "bij de grenzen van de marges"
 
@@ -114,18 +113,18 @@ def _synthetic_paragraph(study: Study, evaluations: list[IndicatorEvaluation]) -
 
 def synthetic_sentence(evaluation: IndicatorEvaluation) -> str:
     """Whether the synthetic control backs a shown effect, for the paragraph of that indicator."""
-    s = evaluation.synthetic
-    if s is None or evaluation.verdict not in SHOWN or not math.isfinite(s.p_value):
+    s, backs = evaluation.synthetic, evaluation.synthetic_backs
+    if backs is None:
         return ""
     record = evaluation.record()
     same_side = (s.estimate < 0) == (record["estimate"] < 0)
-    if same_side and s.p_value < SYNTHETIC_SUPPORT and not s.warnings:
+    if backs:
         return (f"De synthetische controle bevestigt dit: {change(record, s.estimate)}, groter dan bij bijna elke "
                 f"vergelijkingsgemeente (p = {p_value(s.p_value)}).")
     why = ("ze volgt de deelnemende gemeenten voor de start slecht" if s.warnings
            else "ze wijst de andere kant op" if not same_side
            else "dat verschil is niet groter dan bij veel vergelijkingsgemeenten")
-    return (f"De synthetische controle geeft {change(record, s.estimate)}, maar steunt de conclusie niet: {why} "
+    return (f"Lees met voorzichtigheid: de synthetische controle geeft {change(record, s.estimate)}, maar steunt de conclusie niet: {why} "
             f"(p = {p_value(s.p_value)}).")
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from evaluatie.data.study import Study
 from evaluatie.formats import EURO, euro_amount, join_words, number, p_value
-from evaluatie.outcome.evaluation import IndicatorEvaluation, Note
+from evaluatie.outcome.evaluation import SHOWN, IndicatorEvaluation, Note
 from evaluatie.outcome.money import MoneyEffect, money_effects, overlapping, settle
 from evaluatie.params import Financing
 from evaluatie.report import figures
@@ -25,6 +25,8 @@ THIN = {"few_pre": ("periode voor de start", "perioden voor de start",
         "few_post": ("periode na de start", "perioden na de start",
                      "; effecten die later komen, zoals van preventie, zijn nog niet te zien"),
         "few_controls": ("vergelijkingsgemeente", "vergelijkingsgemeenten", "")}
+# cautions an indicator's paragraph says in their own sentence, with the numbers behind them
+SAID_WITH_NUMBERS = ("trends_fragile", "trends_none", "synthetic_unsupported")
 START_WORDS = {"jaar": "in het startjaar", "kwartaal": "in het eerste kwartaal", "meting": "bij de eerste meting"}
 
 
@@ -95,13 +97,14 @@ def trends_sentence(evaluation: IndicatorEvaluation) -> str:
     if trends is None:
         return ""
     one, many = STEP_WORDS[evaluation.events.step]
-    if trends.breakdown == 0:
-        return (f"Gemiddeld over de eerste {plural(trends.lags, one, many)} na de start is het effect ook bij gelijk "
-                "oplopende trends niet aantoonbaar, en dus ook niet bestand tegen ongelijke trends (bijlage C).")
+    if trends.absent:
+        return (f"Lees met voorzichtigheid: gemiddeld over de eerste {plural(trends.lags, one, many)} na de start is "
+                "het effect ook bij gelijk oplopende trends niet aantoonbaar (bijlage C).")
     worst = f"de grootste afwijking per {one} voor de start"
     if trends.fragile:
-        return (f"Omslagpunt: lopen de groepen na de start per {one} {number(100 * trends.breakdown, 0)}% van "
-                f"{worst} uiteen, dan is het effect al niet meer aantoonbaar (bijlage C).")
+        return (f"Lees met voorzichtigheid: lopen de groepen na de start per {one} "
+                f"{number(100 * trends.breakdown, 0)}% van {worst} uiteen, dan is het effect al niet meer "
+                "aantoonbaar (omslagpunt, bijlage C).")
     return (f"Omslagpunt: pas als de groepen na de start per {one} {number(trends.breakdown, 1)} keer {worst} "
             "uiteenlopen, is het effect niet meer aantoonbaar; het houdt stand bij afwijkingen zo groot als voor de "
             "start (bijlage C).")
@@ -152,8 +155,8 @@ def effects(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
             "design": second_opinion_line(e), "full": full_participation_sentence(r),
             "notes": [note_sentence(n, e) for n in e.notes] + [t for t in [synthetic_sentence(e)] if t],
             "trends": trends_sentence(e),
-            "cautions": [caution_sentence(c) for c in e.cautions[1:] if c != "trends_fragile"]
-            if e.verdict in ("gedaald", "gestegen") else [],
+            "cautions": [caution_sentence(c) for c in e.cautions if c not in SAID_WITH_NUMBERS]
+            if e.verdict in SHOWN else [],
         })
     trends = figures.trend_grid([(e.frame, e.indicator) for e in evaluations], _sources(evaluations))
     return section("effects.html.j2", "Effecten", overview=overview, forest=forest, indicators=indicators, trends=trends,
@@ -169,7 +172,9 @@ def money(evaluations: list[IndicatorEvaluation], financing: Financing | None = 
     agreement in ``financing`` also the settlement between the payers."""
     effects_ = money_effects(evaluations)
     shares = financing.savings_shares if financing is not None else {}
-    rows = [[f"{m.label} ({_price(m)})", PAYER_LABELS[m.law], *_amounts(m)] for m in effects_]
+    careful = {e.id for e in evaluations if e.caution}
+    rows = [[f"{m.label} ({_price(m)})" + ("; lees met voorzichtigheid" if m.indicator in careful else ""),
+             PAYER_LABELS[m.law], *_amounts(m)] for m in effects_]
     shown = [m for m in effects_ if m.status == "shown"]
     money_table = table("Wie betaalt, wie bespaart (alle deelnemende gemeenten samen, per jaar)",
                         ["Indicator (aangenomen prijs)", "Betaler", "Besparing per jaar", "Marge per jaar",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from evaluatie.data.study import Study
 from evaluatie.formats import join_words, period_text
-from evaluatie.outcome.evaluation import IndicatorEvaluation
+from evaluatie.outcome.evaluation import SHOWN, IndicatorEvaluation
 from evaluatie.outcome.inference import AUTO_MIN_TREATED
 from evaluatie.periods import parse_period
 from evaluatie.process import ProcessEvaluation
@@ -90,9 +90,11 @@ def certainty(study: Study, evaluations: list[IndicatorEvaluation]) -> list[str]
         if any("few_per_cohort" in e.cautions for e in staggered):
             line += " Met weinig gemeenten per startgroep is de marge eerder te smal dan te breed."
         lines.append(line)
-    cautious = [e for e in evaluations if e.caution]
+    cautious, shown = sum(bool(e.caution) for e in evaluations), sum(e.verdict in SHOWN for e in evaluations)
     if cautious:
-        lines.append(f"Lees het effect op {_labels(cautious)} met voorzichtigheid (zie de toelichting per indicator).")
+        which = ("Het aangetoonde effect" if shown == 1 else f"Alle {shown} aangetoonde effecten" if cautious == shown
+                 else f"{cautious} van de {shown} aangetoonde effecten")
+        lines.append(f"{which} lezen we met voorzichtigheid; de toelichting per indicator zegt waarom.")
     return lines
 
 
@@ -101,9 +103,15 @@ def meaning(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation |
     by = {kind: [e for e in evaluations if e.assessment == kind]
           for kind in ("gunstig", "ongunstig", "ambigu", "budgeteffect")}
     points = []
-    if by["gunstig"]:
-        points.append(f"De gunstige ontwikkeling van {_labels(by['gunstig'])} is een reden om door te gaan en te "
+    firm = [e for e in by["gunstig"] if not e.caution]
+    careful = [e for e in by["gunstig"] if e.caution]
+    if firm:
+        points.append(f"De gunstige ontwikkeling van {_labels(firm)} is een reden om door te gaan en te "
                       "blijven meten of het effect blijft.")
+    if careful:
+        points.append(f"De gunstige ontwikkeling van {_labels(careful)} wijst de goede kant op, maar is nog "
+                      "geen stevig resultaat (zie 'Hoe zeker is dit?'): blijf meten voordat u er grote besluiten op "
+                      "bouwt.")
     if by["ongunstig"]:
         points.append(f"Bespreek waarom {_labels(by['ongunstig'])} de ongewenste kant op ging.")
     if by["ambigu"]:
