@@ -128,7 +128,7 @@ def test_text_and_html():
     result = audit(panel, title="Data-audit <test>")
     text = result.to_text()
     assert text.startswith("Data-audit <test>") and "Dekking per indicator" in text and "100,0%" in text
-    assert text.rstrip().endswith("De data kunnen de analyse dragen (2 waarschuwing(en)).")  # one per indicator
+    assert text.rstrip().endswith("De data kunnen de analyse dragen (2 waarschuwingen).")  # one per indicator
     page = audit_page(result)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="nl">' in page
     assert "Data-audit &lt;test&gt;" in page and "noemer ontbreekt" in page
@@ -145,9 +145,12 @@ def test_measurements_of_treated_units():
     panel = clean_panel()
     panel = panel[~((panel.unit_id == "GM0002") & (panel.period == "2012"))]
     table = audit(panel, treated={"GM0001": 2016, "GM0002": "2016Q3"}, indicators=("opnames",)).treated
+    # a start in 2016Q3 of a yearly series: 2016 is partly treated, counted neither before nor from the start
+    # (the analysis leaves it out of the headline and gives it its own point in the event-time figure)
     assert table.values.tolist() == [["GM0001", "Gemeente 1", "opnames", "2016", 4, 4],
-                                     ["GM0002", "Gemeente 2", "opnames", "2017", 4, 3]]
-    assert "Behandelde eenheden" in audit(panel).to_text()
+                                     ["GM0002", "Gemeente 2", "opnames", "2016Q3 (2016 deels met initiatief)", 3, 3]]
+    text = audit(panel, treated={"GM0001": 2016, "GM0002": "2016Q3"}).to_text()
+    assert "Behandelde eenheden" in text and "3 / 3 (2016 deels)" in text
 
 
 def test_too_few_units_for_randomisation_inference():

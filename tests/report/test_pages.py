@@ -173,9 +173,19 @@ def test_an_unreliable_design_shows_no_effect_size_anywhere_in_its_report(built_
     assert unreliable
     page = read(folder / "krachtige-basiszorg.html")
     estimates = next(rows for caption, rows in page.tables.items() if caption.startswith("Schattingen per indicator"))
+    checks = table(page, "Onzekerheid en controles per indicator")
     for effect in unreliable:
         row = next(r for r in estimates if r[0] == effect["label"])
         assert row[1].startswith("niet te duiden") and row[2:] == ["–", "–"], row
+        assert next(r for r in checks if r[0] == effect["label"])[2] == "–"  # no second margin either
+
+
+def test_the_second_margin_is_in_the_bijlage_not_in_the_body(built_reports):
+    page = read(built_reports / "reports" / "lindeland" / "samen-indiceren.html")
+    body = page.visible[:page.visible.rindex("Bijlage A: Begrippenlijst")]
+    assert "Tweede bepaling" not in body
+    second = {r[0]: r[2] for r in table(page, "Onzekerheid en controles per indicator")}
+    assert re.fullmatch(r"−\d+,\d tot −\d+,\d", second["Wachttijd voor een Wmo-indicatie (weken)"])
 
 
 def test_who_saves_names_each_payer_once_with_its_article(built_reports):

@@ -86,7 +86,7 @@ def test_the_core_message_names_every_tied_topic_with_its_median(verdeeld):
     if len(tied) <= 3:
         assert all(label.lower() in line.lower() for label in tied["dimension_label"])
     else:
-        assert f"het verst op {len(tied)} onderwerpen" in line
+        assert f"het verst op {len(tied)} van de {len(latest)} onderwerpen" in line
 
 
 def test_a_tie_is_said_as_a_tie(verdeeld):
@@ -98,3 +98,15 @@ def test_a_tie_is_said_as_a_tie(verdeeld):
     assert line.startswith(f"De partners zien de samenwerking in meting 2023 op alle {agreed} onderwerpen waarover ze "
                            "niet verdeeld zijn even ver (mediaan 3 op een schaal van 0 tot 5).")
     assert f"Over {split} onderwerpen van de {len(latest)} zijn ze sterk verdeeld." in line
+
+
+def test_the_widest_gap_between_perspectives_says_whether_chance_explains_it(verdeeld):
+    """The largest spread is always named; that it may be chance is said when the corrected test does not hold."""
+    spread = verdeeld.perspective_differences.dropna(subset=["spread"])
+    spread = spread[spread["scale_type"].isin(("likert", "maturity"))]
+    last = spread[spread["wave"] == spread["wave"].max()]
+    top = last.loc[last["spread"].idxmax()]
+    sentence = next(s for s in findings(verdeeld) if s.startswith("De perspectieven lopen"))
+    chance = "Dat verschil is niet groter dan toeval kan verklaren." in sentence
+    assert chance == (not top["p_holm"] < 0.10), (top["p_holm"], sentence)
+    assert top["dimension_label"].lower() in sentence.lower()

@@ -120,19 +120,6 @@ def test_abbreviations_keep_their_capitals():
     assert lower_first("Ziekenhuisopnames") == "ziekenhuisopnames"
 
 
-def test_no_second_margin_for_a_design_that_fails_its_pre_start_check(project):
-    from dataclasses import replace
-
-    from evaluatie.data.study import load_study
-    from evaluatie.outcome.evaluation import evaluate_outcomes
-    from evaluatie.report.sections.outcome import second_opinion_line
-
-    study = load_study(project / "params" / "lindeland" / "samen-indiceren.yaml")
-    shown = next(e for e in evaluate_outcomes(study) if e.headline.second_opinion is not None)
-    assert second_opinion_line(shown).startswith("Tweede bepaling van de marge")
-    assert second_opinion_line(replace(shown, verdict="onbetrouwbaar")) == ""
-
-
 def test_a_bound_just_beside_zero_keeps_its_side():
     """'0,0 tot +1,1' would hide whether the margin excludes zero; '−0,0' is no number at all."""
     r = record(0.5, -0.04, 1.1, "geen_verschil", None)
@@ -161,3 +148,16 @@ def test_differences_of_percentages_are_in_procentpunt_on_the_axes():
 
     assert axis_label("procent", "inwoners") == "%" and difference_label("procent", "inwoners") == "procentpunt"
     assert difference_label("aantal", "1.000 inwoners") == "per 1.000 inwoners"
+
+
+def test_the_chart_of_shares_leaves_out_indicators_already_in_percent_and_says_so():
+    from evaluatie.report.figures import relative_effects
+
+    rows, note = relative_effects([record(), record(-0.3, -1.5, 1.0, "geen_verschil", None, unit="procent",
+                                                    relative=-0.4, label="Volwassenen met goede gezondheid (%)")])
+    assert list(rows.label) == ["Ziekenhuisopnames per 1.000 inwoners"]
+    assert note == " Niet in de figuur, want al in procenten (zie de tabel): volwassenen met goede gezondheid (%)."
+    assert relative_effects([record()])[1] == ""
+    unreliable = record(verdict="onbetrouwbaar", assessment=None, relative=math.nan, label="Zvw-kosten per inwoner")
+    assert relative_effects([record(), unreliable])[1] == " Niet in de figuur, zonder schatting om te tonen: " \
+                                                          "Zvw-kosten per inwoner."

@@ -11,6 +11,7 @@ finding means the analysis should not run.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -68,9 +69,11 @@ class Audit:
     def verdict(self) -> str:
         errors = sum(f.level == "fout" for f in self.findings)
         warnings = sum(f.level == "waarschuwing" for f in self.findings)
+        counted = (f"{errors} {'fout' if errors == 1 else 'fouten'}",
+                   f"{warnings or 'geen'} {'waarschuwing' if warnings == 1 else 'waarschuwingen'}")
         if errors:
-            return f"De data zijn niet geschikt voor de analyse: {errors} fout(en), {warnings} waarschuwing(en)."
-        return f"De data kunnen de analyse dragen ({warnings} waarschuwing(en))."
+            return f"De data zijn niet geschikt voor de analyse: {counted[0]}, {counted[1]}."
+        return f"De data kunnen de analyse dragen ({counted[1]})."
 
     def to_text(self) -> str:
         """Plain table for the terminal."""
@@ -90,7 +93,10 @@ class Audit:
         """One row per treated unit, one column per indicator: 'before / from the start'."""
         if self.treated.empty:
             return pd.DataFrame(columns=["eenheid", "naam"])
-        cells = self.treated.assign(metingen=lambda t: t.voor.astype(str) + " / " + t["vanaf start"].astype(str))
+        partly = [re.search(r"\((\d{4}) deels", str(start)) for start in self.treated.start]
+        cells = self.treated.assign(metingen=[f"{before} / {after}" + (f" ({year.group(1)} deels)" if year else "")
+                                              for before, after, year in zip(self.treated.voor,
+                                                                             self.treated["vanaf start"], partly)])
         table = cells.pivot(index=["eenheid", "naam"], columns="indicator", values="metingen")
         return table[list(dict.fromkeys(cells.indicator))].reset_index().rename_axis(columns=None)
 
@@ -236,9 +242,15 @@ def _treated(indicator: str, data: pd.DataFrame, starts: dict, frequency: str) -
     for unit, start in starts.items():
         seen = [parse_period(p) for p in observed.period[observed.unit_id == unit]]
         first = first_treated_period(parse_period(start), frequency) if start is not None else None
-        pre = sum(p < first for p in seen) if first is not None else None
-        counts[unit] = {"start": format_period(first) if first is not None else "–",
-                        "voor": "–" if pre is None else pre, "vanaf start": "–" if pre is None else len(seen) - pre}
+        # a yearly series with a start in Q3 or Q4: that year is partly treated, neither before nor from the start
+        partial = (pd.Period(year=parse_period(start).year, freq="Y")
+                   if first is not None and first.freqstr.startswith("Y") and first.year > parse_period(start).year
+                   else None)
+        pre = sum(p < (partial or first) for p in seen) if first is not None else None
+        shown_start = "–" if first is None else (f"{format_period(parse_period(start))} ({partial.year} deels met "
+                                                 "initiatief)" if partial is not None else format_period(first))
+        counts[unit] = {"start": shown_start, "voor": "–" if pre is None else pre,
+                        "vanaf start": "–" if pre is None else sum(p >= first for p in seen)}
         if not seen:
             problems["zonder gegevens"].append(unit)
             continue

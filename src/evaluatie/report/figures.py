@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
 from evaluatie.memo import remembered
-from evaluatie.formats import number, side_kept, signed
+from evaluatie.formats import join_words, number, side_kept, signed
 from evaluatie.periods import parse_period
 from evaluatie.report.text import lower_first
 
@@ -201,6 +201,24 @@ def trend_grid(panels: list[tuple[pd.DataFrame, object]], source: str) -> Chart:
                "stippellijn markeert de start. " + "; ".join(parts) + ".")
         return _chart(fig, alt, "Verloop per indicator in deelnemende en vergelijkingsgemeenten (gewogen "
                                 "gemiddelde; monitoring, geen bewijs).", source)
+
+
+PERCENT_UNITS = ("procent", "procentpunt")
+
+
+def relative_effects(records: list[dict]) -> tuple[pd.DataFrame, str]:
+    """The effects the chart of shares can show, and caption sentences naming those it leaves out: indicators
+    without an estimate to show, and those already in percent (a share of a percentage reads as a second,
+    different change; the table has them)."""
+    frame = pd.DataFrame(records)
+    if frame.empty:
+        return frame, ""
+    missing = frame.relative.isna()
+    percent = frame.unit.isin(PERCENT_UNITS) & ~missing
+    note = "".join(f" Niet in de figuur, {why}: {join_words([lower_first(x) for x in frame.label[which]])}."
+                   for why, which in (("zonder schatting om te tonen", missing),
+                                      ("want al in procenten (zie de tabel)", percent)) if which.any())
+    return frame[~missing & ~percent], note
 
 
 @remembered

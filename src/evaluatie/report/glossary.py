@@ -10,8 +10,27 @@ from __future__ import annotations
 import re
 
 TERMS = {
-    "betaaltitel": "De wet of regeling waaruit zorg of ondersteuning wordt betaald, zoals de Wmo (gemeente), de "
-                   "Zorgverzekeringswet (zorgverzekeraar) of de Wet langdurige zorg.",
+    "AWBZ": "Algemene Wet Bijzondere Ziektekosten: tot 2015 de wet voor langdurige zorg. In 2015 is zij verdeeld "
+            "over de Wlz, de Wmo en de Zvw; reeksen die daar doorheen lopen, veranderden toen van definitie.",
+    "CIZ": "Centrum indicatiestelling zorg: beoordeelt wie recht heeft op zorg uit de Wlz en telt die besluiten.",
+    "Gezondheidsmonitor": "De vragenlijst van de GGD's, het CBS en het RIVM over gezondheid en welzijn, eens in de "
+                          "paar jaar; de uitkomsten zijn schattingen uit een steekproef van inwoners.",
+    "hoofdaannemer": "Eén aanbieder sluit het contract met de financier en schakelt de andere aanbieders in.",
+    "LBZ": "Landelijke Basisregistratie Ziekenhuiszorg: de registratie van opnames en behandelingen in "
+           "ziekenhuizen.",
+    "plafond": "Het hoogste bedrag dat een financier in een jaar betaalt, ook als er meer zorg geleverd wordt.",
+    "Vektis": "Het informatiecentrum van de zorgverzekeraars: cijfers over wat zorg uit de Zvw per gemeente kost.",
+    "volumegrondslag": "Waarop de hoogte van de betaling rust, zoals het aantal inwoners (populatie), cliënten of "
+                       "geleverde uren.",
+    "Wlz": "Wet langdurige zorg: zorg voor wie blijvend intensieve zorg nodig heeft, zoals in een verpleeghuis; "
+           "betaald via het zorgkantoor.",
+    "Wmo": "Wet maatschappelijke ondersteuning: ondersteuning om thuis te wonen en mee te doen, geregeld en betaald "
+           "door de gemeente.",
+    "zorgkantoor": "De organisatie die namens de zorgverzekeraars in een regio de Wlz-zorg inkoopt.",
+    "Zvw": "Zorgverzekeringswet: de basisverzekering, waaruit onder meer huisarts, ziekenhuis en wijkverpleging "
+           "betaald worden; de zorgverzekeraar koopt die zorg in.",
+    "betaaltitel": "Waarvoor betaald wordt: de prestatie die een aanbieder mag declareren, zoals beschikbaarheid "
+                   "of geleverde zorg (aanbod) of een bereikt resultaat.",
     "budgeteffect": "Een verandering die de financieringsafspraak zelf oplegt, zoals een vastgezet budget. Het "
                     "laat zien wat de afspraak deed, niet wat de samenwerking opleverde.",
     "caseload": "Het aantal cliënten dat één professional tegelijk begeleidt.",

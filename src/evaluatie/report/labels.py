@@ -60,7 +60,7 @@ PARAM_LABELS = {
     "process.instruments": "Vragenlijstonderdelen", "process.column_mapping": "Andere kolomnamen in de vragenlijst",
     "process.codebook": "Codeboek van de interviews", "process.min_group_size": "Kleinste groep die getoond wordt",
     "process.show_organisation_names": "Namen van organisaties in citaten tonen",
-    "report.confidence_level": "Betrouwbaarheid van de marges", "report.seed": "Startgetal voor het toeval",
+    "report.confidence_level": "Betrouwbaarheid van de marges", "report.seed": "Startwaarde van de toevalsgetallen (maakt de uitkomst herhaalbaar)",
     "report.contact": "Contact voor vragen",
     "report.date": "Datum op het rapport",
     "outcome.inference": "Methode voor de onzekerheid",

@@ -13,6 +13,8 @@ from evaluatie.process.perspectives import perspective_label
 from evaluatie.report.text import lower_first, plural
 
 ORDINAL = ("likert", "maturity")
+# a difference between perspectives counts as clear below this p-value after the Holm correction
+HOLM_SHOWN = 0.10
 
 
 def _phase(label: str) -> str:
@@ -91,7 +93,8 @@ def _perspective_sentences(pe: ProcessEvaluation) -> list[str]:
     return [f"De perspectieven lopen in meting {top['wave']} het verst uiteen over "
             f"{lower_first(top['dimension_label'])}: {lower_first(perspective_label(top['lowest']))} gemiddeld "
             f"{number(top['lowest_mean'])}, {lower_first(perspective_label(top['highest']))} gemiddeld "
-            f"{number(top['highest_mean'])}."]
+            f"{number(top['highest_mean'])}." + ("" if top["p_holm"] < HOLM_SHOWN else
+                                                  " Dat verschil is niet groter dan toeval kan verklaren.")]
 
 
 def _interview_sentences(pe: ProcessEvaluation) -> list[str]:
@@ -126,10 +129,10 @@ def _score(median: float) -> str:
     return number(median, 0 if float(median).is_integer() else 1)
 
 
-def _topics(rows: pd.DataFrame) -> str:
+def _topics(rows: pd.DataFrame, total: int) -> str:
     """Every tied topic by name when there are at most three, else how many: no tie is broken at random."""
     if len(rows) > 3:
-        return f"{len(rows)} onderwerpen"
+        return f"{len(rows)} van de {total} onderwerpen"
     return join_words([lower_first(label) for label in sorted(rows["dimension_label"])])
 
 
@@ -147,8 +150,9 @@ def summary_line(pe: ProcessEvaluation) -> str | None:
                 f"{which} even ver (mediaan {_score(high)} op een schaal van 0 tot 5).")
     else:
         text = (f"De partners zien de samenwerking in meting {pe.waves[-1]} het verst op "
-                f"{_topics(agreed[agreed['median'] == high])} (mediaan {_score(high)} op een schaal van 0 tot 5) "
-                f"en het minst ver op {_topics(agreed[agreed['median'] == low])} (mediaan {_score(low)}).")
+                f"{_topics(agreed[agreed['median'] == high], len(latest))} (mediaan {_score(high)} op een schaal van "
+                f"0 tot 5) en het minst ver op {_topics(agreed[agreed['median'] == low], len(latest))} (mediaan "
+                f"{_score(low)}).")
     split = latest[latest.agreement == "split"]
     if len(split):
         text += (f" Over {plural(len(split), 'onderwerp', 'onderwerpen')} van de {len(latest)} zijn ze sterk "

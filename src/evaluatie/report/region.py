@@ -44,10 +44,10 @@ def effects(summaries: list[dict]) -> Section:
                for s in summaries for e in s["effects"]]
     if not records:
         return Section("")
-    rows = pd.DataFrame(records).dropna(subset=["relative"])
+    rows, left_out = figures.relative_effects(records)
     chart = figures.effects_chart(rows, source="de rapporten van de initiatieven",
                                   caption="Effecten van alle initiatieven in de regio, in procenten van de verwachte "
-                                          "waarde zonder initiatief.") if not rows.empty else None
+                                          "waarde zonder initiatief." + left_out) if not rows.empty else None
     lines = table("Effect per initiatief en indicator", ["Initiatief en indicator" if several else "Indicator",
                                                         "Effect", "Marge", "Conclusie"],
                   [[r["label"] + (" (budgeteffect)" if r["budget_effect"] else ""),

@@ -111,13 +111,16 @@ def _control_text(study: Study) -> str:
 
 def _analysis_parameters(study: Study) -> dict:
     """The params as the parameters table shows them: matching options only when matching is chosen, the
-    comparison group of staggered designs only when the starts are staggered, the contact on the cover only."""
+    comparison group of staggered designs only when the starts are staggered, the contact and the date on the
+    cover only."""
     dump = study.params.model_dump(mode="json")
     if dump["control_group"]["method"] != "matching":
         dump["control_group"].pop("matching")
     if len(set(study.treated_starts.values())) < 2:
         dump["outcome"].pop("control_group")
     dump["report"].pop("contact")
+    if dump["report"]["date"] is None:  # the colofon shows the date the report was made
+        dump["report"].pop("date")
     return dump
 
 

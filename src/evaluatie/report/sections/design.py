@@ -25,7 +25,7 @@ CONTROL_GROUP_WORDS = {
 }
 DISTANCE_WORDS = {"mahalanobis": "op alle kenmerken tegelijk, rekening houdend met hun spreiding (Mahalanobis-afstand)",
                   "propensity": "op de geschatte kans om deel te nemen (propensity score)"}
-COVARIATES = {"population": ("Inwoners", "aantal"), "share_0_17": ("Aandeel inwoners van 0 tot 18 jaar", "fractie"),
+COVARIATES = {"population": ("Inwoners", "aantal"), "share_0_17": ("Aandeel inwoners van 0 tot en met 17 jaar", "fractie"),
               "share_65plus": ("Aandeel inwoners van 65 jaar en ouder", "fractie"),
               "share_75plus": ("Aandeel inwoners van 75 jaar en ouder", "fractie"),
               "mean_income": ("Gemiddeld inkomen", "× €\u00a01.000 per jaar"), "urbanity": ("Stedelijkheid", "klasse 1 tot 5")}
@@ -213,7 +213,7 @@ def settlement_section(financing: Financing | None, settled: Settlement | None) 
     kind = VALUE_LABELS[financing.shared_savings]
     intro = f"Er is een afspraak over gedeelde besparingen ({kind}): wat per saldo bespaard wordt, wordt verdeeld."
     if settled.problem == "nothing_shown":
-        return {"lines": [intro + " Geen besparing of extra kosten is aangetoond, dus er valt niets te verrekenen."]}
+        return {"lines": [intro + " Er zijn geen besparingen of extra kosten aangetoond, dus er valt niets te verrekenen."]}
     if settled.problem == "overlap":
         return {"lines": [intro + " De verrekening is niet berekend: de kostenindicatoren overlappen, zodat hetzelfde "
                                   "geld twee keer zou tellen. Kies voor de verrekening indicatoren die elkaar niet "

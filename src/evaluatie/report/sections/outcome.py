@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-
-import pandas as pd
-
 from evaluatie.data.study import Study
 from evaluatie.formats import EURO, euro_amount, join_words, number, p_value
 from evaluatie.outcome.evaluation import SHOWN, IndicatorEvaluation, Note
@@ -120,18 +117,6 @@ def comparison_line(evaluations: list[IndicatorEvaluation]) -> str:
             f"{plural(control, 'vergelijkingsgemeente', 'vergelijkingsgemeenten')}.")
 
 
-def second_opinion_line(evaluation: IndicatorEvaluation) -> str:
-    h = evaluation.headline
-    if h is None or h.second_opinion is None or evaluation.verdict == "onbetrouwbaar":
-        return ""  # a design that fails its pre-start check gets no margin to read as an effect
-    s = h.second_opinion
-    return f"Tweede bepaling van de marge (wild cluster bootstrap): {margin(evaluation.record(), s.ci_low, s.ci_high)}."
-
-
-def effect_rows(evaluations: list[IndicatorEvaluation]) -> pd.DataFrame:
-    return pd.DataFrame([e.record() for e in evaluations])
-
-
 def effects(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
     """The effects table and figure, then per indicator: the sentence, the design, the trend figure, the notes."""
     level = number(100 * study.params.report.confidence_level, 0)
@@ -142,17 +127,17 @@ def effects(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
           *effect_cells(r),
           verdict_phrase(r) + ("; lees met voorzichtigheid" if r["caution"] else "")] for r in records],
         numeric=["Effect"])
-    rows = effect_rows(evaluations).dropna(subset=["relative"])
+    rows, left_out = figures.relative_effects(records)
     forest = None
     if not rows.empty:
         forest = figures.effects_chart(rows, source=_sources(evaluations),
                                        caption="Effect per indicator in procenten van de verwachte waarde zonder "
-                                               "initiatief, met de marge.")
+                                               "initiatief, met de marge." + left_out)
     indicators = []
     for e, r in zip(evaluations, records):
         indicators.append({
             "label": e.indicator.label, "sentence": effect_sentence(r),
-            "design": second_opinion_line(e), "full": full_participation_sentence(r),
+            "full": full_participation_sentence(r),
             "notes": [note_sentence(n, e) for n in e.notes] + [t for t in [synthetic_sentence(e)] if t],
             "trends": trends_sentence(e),
             "cautions": [caution_sentence(c) for c in e.cautions if c not in SAID_WITH_NUMBERS]

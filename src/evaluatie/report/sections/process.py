@@ -16,12 +16,11 @@ from evaluatie.process.perspectives import perspective_label
 from evaluatie.process.scoring import item_distribution
 from evaluatie.report import figures
 from evaluatie.report.markup import Section, section, table
-from evaluatie.report.process_text import findings
+from evaluatie.report.process_text import HOLM_SHOWN, findings
 from evaluatie.report.text import lower_first, plural
 
 HIDDEN = "niet getoond"
 MAX_QUOTES = 3
-HOLM_SHOWN = 0.10
 
 
 def _source(pe: ProcessEvaluation) -> str:
