@@ -163,3 +163,44 @@ def test_few_treated_warning_only_when_clustered_inference_is_shown():
     auto = estimate_twfe(df, outcome="y", unit="u", time="t", treated="d", inference="auto", n_draws=199)
     assert any("Slechts 3" in w for w in clustered.warnings)
     assert not any("Slechts 3" in w for w in auto.warnings)
+
+
+def test_exact_randomization_of_event_time_rows_counts_the_observed_assignment():
+    """Every row p-value over all assignments is at least 1 / (number of assignments): the observed one
+    counts as at least as extreme as itself. A large effect at event time 0 with one treated unit of 8 gets
+    exactly 1/8; the row p-values of the event study and of Callaway & Sant'Anna's dynamic aggregation
+    agree with a count over brute-force refits of the effect-free outcome."""
+    from evaluatie.outcome import estimate_event_study, estimate_staggered
+
+    rng = np.random.default_rng(11)
+    rows = [(u, t, 4 if u == 0 else 0, rng.normal() + 0.2 * t + (8.0 if u == 0 and t >= 4 else 0.0))
+            for u in range(8) for t in range(1, 9)]
+    df = pd.DataFrame(rows, columns=["u", "t", "g", "y"])
+    es = estimate_event_study(df, outcome="y", unit="u", time="t", cohort="g", inference="randomization")
+    table = es.table.set_index("event_time")
+    assert table.loc[0, "p_value"] == pytest.approx(1 / 8)  # not 0: the observed assignment is one of 8
+    assert (table.p_value.dropna() >= 1 / 8 - 1e-12).all()
+    cs = estimate_staggered(df, outcome="y", unit="u", time="t", cohort="g", inference="randomization",
+                            uniform_bands=False).aggregate("dynamic")
+    assert (cs.table.p_value.dropna() >= 1 / 8 - 1e-12).all()
+    assert cs.table.set_index(cs.table.columns[0]).loc[0, "p_value"] == pytest.approx(1 / 8)
+
+
+def test_event_time_intervals_exclude_zero_exactly_when_the_p_value_is_small():
+    from evaluatie.outcome import estimate_event_study
+
+    rng = np.random.default_rng(12)
+    rows = [(u, t, 5 if u < 2 else 0, rng.normal() + 0.1 * t + (1.5 if u < 2 and t >= 5 else 0.0))
+            for u in range(14) for t in range(1, 10)]
+    df = pd.DataFrame(rows, columns=["u", "t", "g", "y"])
+    table = estimate_event_study(df, outcome="y", unit="u", time="t", cohort="g",
+                                 inference="randomization").table.dropna(subset=["p_value"])
+    excludes = (table.ci_low > 0) | (table.ci_high < 0)
+    assert (excludes == (table.p_value <= 0.05)).all(), table
+    assert excludes.any()  # 91 assignments: small p-values exist and the intervals say so
+    def rows(frame):
+        return estimate_event_study(frame, outcome="y", unit="u", time="t", cohort="g",
+                                    inference="randomization").table.dropna(subset=["p_value"])
+
+    assert np.isfinite(rows(df[df.u < 8]).ci_low).all()  # 2 of 8: 28 assignments, 1/28 < 0.05: bounded
+    assert np.isinf(rows(df[df.u.isin(range(1, 9))]).ci_low).all()  # 1 of 8: p >= 1/8, no interval excludes 0

@@ -95,13 +95,16 @@ def test_region_page_and_index_say_what_the_report_says(built_reports, name):
     # the index counts what the report's table shows: favourable, unfavourable, cautions
     index = read(folder / "index.html")
     row = next(r for r in table(index, "Rapporten per initiatief") if r[1] == summary["name"])
-    assert row[-1] == findings_line(summary["effects"])
+    assert row[-1] == findings_line(summary["effects"], summary["n_treated"])
     for word, pattern in (("(gunstig)", r"(\d+) gunstige? effect"), ("(ongunstig)", r"(\d+) ongunstige? effect")):
         found = re.search(pattern, row[-1])
         assert (int(found.group(1)) if found else 0) == sum(c.startswith("waarschijnlijk") and word in c
                                                            for c in conclusions.values()), (name, word)
-    careful = re.search(r"(\d+) effect(?:en)? met voorzichtigheid", row[-1])
-    assert (int(careful.group(1)) if careful else 0) == sum("voorzichtigheid" in c for c in conclusions.values())
+    careful = re.search(r"; (beide|alle \d+|\d+ daarvan|) ?met voorzichtigheid", row[-1])
+    shown = sum(c.startswith("waarschijnlijk") for c in conclusions.values())
+    said = (0 if not careful else 2 if careful.group(1) == "beide" else shown if careful.group(1) in ("", "beide")
+            or careful.group(1).startswith("alle") else int(careful.group(1).split()[0]))
+    assert said == sum("voorzichtigheid" in c for c in conclusions.values())
     if summary["n_treated"] == 1:
         assert "één deelnemende gemeente" in overview.visible
 
@@ -222,8 +225,7 @@ def test_every_cautioned_effect_is_read_with_care_wherever_it_is_used(built_repo
         paragraph = re.search(rf"<h3[^>]*>{re.escape(html.escape(effect['label'], quote=False))}.*?</section>",
                               source, re.S).group(0)
         assert "Lees met voorzichtigheid" in paragraph, effect["label"]
-        if "single_unit" in effect["cautions"]:
-            assert "door het initiatief" not in paragraph, effect["label"]  # one municipality: no cause named
+        assert "door het initiatief" not in paragraph, effect["label"]  # a cautioned effect names no cause
         if effect["assessment"] == "gunstig":  # never advised as a reason to go on without its caution
             assert not re.search(rf"{re.escape(effect['label'][:20])}[^.]*reden om door te gaan", core, re.I)
         for row in (r for r in money if r.startswith(effect["label"] + " (")):
@@ -242,3 +244,14 @@ def test_the_most_serious_caution_leads(built_reports):
     assert heart["verwijzingen_ziekenhuis"] == ["trends_fragile", "synthetic_unsupported", "single_unit"]
     page = read(built_reports / "reports" / "polderoost" / "proeftuin-hart.html").visible
     assert "Lees met voorzichtigheid: de synthetische controle geeft" in page
+
+
+def test_a_reader_can_redo_the_sum_of_a_saving(built_reports):
+    page = read(built_reports / "reports" / "lindeland" / "samen-indiceren.html")
+    effect = {r[0]: r[1] for r in table(page, "Effect per indicator")}["Ziekenhuisopnames per 1.000 inwoners"]
+    row = next(r for r in table(page, "Wie betaalt, wie bespaart") if r[0].startswith("Ziekenhuisopnames"))
+    found = re.search(r"€\s([\d.]+) per keer, voor ([\d.]+) inwoners\)", row[0])
+    price, persons = (float(x.replace(".", "")) for x in found.groups())
+    per_thousand = float(re.match(r"−(\d+,\d)", effect).group(1).replace(",", "."))
+    millions = float(re.match(r"€\s(\d+,\d) mln", row[2]).group(1).replace(",", "."))
+    assert abs(per_thousand * persons / 1000 * price / 1e6 - millions) <= 0.05 * millions + 0.05

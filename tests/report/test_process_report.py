@@ -110,3 +110,14 @@ def test_the_widest_gap_between_perspectives_says_whether_chance_explains_it(ver
     chance = "Dat verschil is niet groter dan toeval kan verklaren." in sentence
     assert chance == (not top["p_holm"] < 0.10), (top["p_holm"], sentence)
     assert top["dimension_label"].lower() in sentence.lower()
+
+
+def test_the_rest_of_the_topics_are_called_the_others():
+    import pandas as pd
+
+    from evaluatie.report.process_text import _topics
+
+    rows = pd.DataFrame({"dimension_label": [f"Onderwerp {i}" for i in range(10)]})
+    assert _topics(rows, 12, others=2) == "de andere 10 onderwerpen"
+    assert _topics(rows, 13, others=2) == "10 van de 13 onderwerpen"
+    assert _topics(rows.head(2), 12) == "onderwerp 0 en onderwerp 1"

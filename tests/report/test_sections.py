@@ -77,3 +77,17 @@ def test_the_parameters_table_shows_no_paths_or_folders(project):
     assert "/srv/gegevens" not in text and ".csv" not in text and "data." not in text
     assert ("Vragenlijstonderdelen", "Zelfbeoordeling volwassenheid van integrale zorg (12 dimensies); "
             "Domeinoverstijgend samenwerken - fasen en leidende principes; Checklist ontwikkeling van ketenzorg") in rows
+
+
+def test_a_saving_at_one_payer_is_never_called_nothing_to_settle_without_agreed_shares():
+    from evaluatie.outcome.money import Settlement
+    from evaluatie.params import Financing
+    from evaluatie.report.sections.design import settlement_section
+
+    unknown = settlement_section(Financing(shared_savings="inkoper_inkoper"),
+                                 Settlement(None, True, "single_payer", ("Zvw",)))["lines"][0]
+    assert "niets te verrekenen" not in unknown and "de verdeling is niet berekend" in unknown
+    assert "bij de zorgverzekeraar (Zvw)" in unknown
+    named = settlement_section(Financing(shared_savings="inkoper_inkoper", savings_shares={"Zvw": 1.0}),
+                               Settlement(None, False, "single_payer", ("Zvw",)))["lines"][0]
+    assert "er valt niets te verrekenen" in named

@@ -98,7 +98,11 @@ def test_singular_and_plural():
 
 def test_findings_line_never_counts_a_cost_rise_as_a_success():
     line = findings_line([record(), record(17.9, 7.5, 28.0, "gestegen", "ongunstig", caution="placebo_weak")])
-    assert line == "1 gunstig effect, 1 ongunstig effect; 1 effect met voorzichtigheid te lezen"
+    assert line == "1 gunstig effect, 1 ongunstig effect; 1 daarvan met voorzichtigheid te lezen"
+    both = [record(caution="trends_fragile"), record(caution="single_unit")]
+    assert findings_line(both) == "2 gunstige effecten; beide met voorzichtigheid te lezen"
+    assert findings_line(both, n_treated=1).endswith("; één deelnemende gemeente: een aanwijzing, geen bewijs")
+    assert findings_line(both[:1]) == "1 gunstig effect; met voorzichtigheid te lezen"
 
 
 def test_quintuple_aim_status_carries_direction_and_caution():
@@ -161,3 +165,10 @@ def test_the_chart_of_shares_leaves_out_indicators_already_in_percent_and_says_s
     unreliable = record(verdict="onbetrouwbaar", assessment=None, relative=math.nan, label="Zvw-kosten per inwoner")
     assert relative_effects([record(), unreliable])[1] == " Niet in de figuur, zonder schatting om te tonen: " \
                                                           "Zvw-kosten per inwoner."
+
+
+def test_fragile_trends_say_how_fragile():
+    fragile = short_finding(record(caution="trends_fragile") | {"breakdown": 0.057})
+    assert fragile.endswith("lopen de trends na de start al 6% zo sterk uiteen als voor de start, dan is het "
+                            "effect niet meer aantoonbaar.")
+    assert "81%" in short_finding(record(caution="trends_fragile") | {"breakdown": 0.81})

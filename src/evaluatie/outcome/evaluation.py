@@ -185,7 +185,9 @@ class EventTimes:
     construction) or "varying" (Callaway & Sant'Anna: before the start each point compares a period with
     the one before it; after the start with the last period before the start). ``partial_start``: event
     time 0 is a partly treated start year. ``bands``: the intervals come from an inference that is
-    informative for this design (``inference.informative``: not clustered errors with few treated units). ``off_zero``: pre-start event times whose interval excludes zero.
+    informative for this design (``inference.informative``: not clustered errors with few treated units)
+    and are bounded (randomisation over too few assignments bounds none). ``off_zero``: pre-start event
+    times whose interval excludes zero.
     """
 
     table: pd.DataFrame  # event_time, estimate, ci_low, ci_high, n_units
@@ -261,6 +263,7 @@ class IndicatorEvaluation:
                 "p_value": values[3], "relative": relative[0], "relative_low": min(relative[1:]),
                 "relative_high": max(relative[1:]), "verdict": self.verdict, "assessment": self.assessment,
                 "caution": self.caution, "cautions": list(self.cautions) if self.verdict in SHOWN else [],
+                "breakdown": self.trends.breakdown if self.trends is not None else math.nan,
                 "budget_effect": self.is_budget_effect,
                 "domains": list(self.indicator.domains), "intensity": intensity, "full_estimate": full[0],
                 "full_ci_low": full[1], "full_ci_high": full[2],
@@ -459,6 +462,8 @@ def _event_times(table: pd.DataFrame, frame: pd.DataFrame, step: str, reference:
     table = table[["event_time", "estimate", "ci_low", "ci_high"]].astype(float).copy()
     table["event_time"] = table.event_time.astype(int)
     table["n_units"] = table.event_time.map(_units_per_event_time(frame, cohort)).fillna(0).astype(int)
+    shown = table.dropna(subset=["ci_low", "ci_high"])
+    bands = bands and bool(np.isfinite(shown[["ci_low", "ci_high"]].to_numpy()).all())
     pre = table[(table.event_time < 0) & table.ci_low.notna()]
     off_zero = tuple(int(k) for k in pre.event_time[(pre.ci_low > 0) | (pre.ci_high < 0)]) if bands else ()
     return EventTimes(table.reset_index(drop=True), step, reference, reference_time, partial_start, bands,

@@ -231,16 +231,17 @@ def estimate_event_study(
             y0 = y - dummies[:, keep] @ np.where(np.array(ev) >= -anticipation, est, 0.0)
             y0t = resid(y0)
             draws, exact, total = assignment_draws(g_of_unit, n_draws, seed)
-            errors = []
+            errors, identity = [], []
             chunk = max(1, int(2e6 // (len(y) * len(keep))))
             while batch := [d for _, d in zip(range(chunk), draws)]:
+                identity += [np.array_equal(lab, g_of_unit) for lab in batch]
                 xb = np.stack([_event_columns(lab, u_codes, t_idx, lo, hi, event_times)[:, keep] for lab in batch], 1)
                 xb = resid(xb.reshape(len(y), -1)).reshape(xb.shape)
                 weighted = (xb * w[:, None, None]).transpose(1, 2, 0)  # draws x k x n: one matrix product per draw
                 gram = weighted @ xb.transpose(1, 0, 2)
                 errors.append(np.einsum("bkl,bl->bk", np.linalg.pinv(gram), weighted @ y0t))
             errors = np.concatenate(errors)
-            table = placebo_table(est, errors, exact, alpha)
+            table = placebo_table(est, errors, np.array(identity), alpha)
             se, low, high, p_rows, crit_u = table["se"], table["ci_low"], table["ci_high"], table["p_value"], table["crit"]
             if q:
                 v_pre = np.linalg.pinv(np.cov(errors[:, lead_mask], rowvar=False).reshape(q, q))

@@ -327,24 +327,31 @@ def sharp_null_test(obs: float, beta_b: np.ndarray, c_b: np.ndarray, exact: bool
             "se": float(np.std(beta_b - obs * c_b))}
 
 
-def placebo_table(estimates: np.ndarray, errors: np.ndarray, exact: bool, alpha: float) -> dict:
+def placebo_table(estimates: np.ndarray, errors: np.ndarray, identity: np.ndarray, alpha: float) -> dict:
     """Per row: spread, interval, p-value and a simultaneous band from placebo estimation errors.
 
     ``errors`` (draws x rows) are the placebo estimates on the outcome with every estimated effect taken
     out of the treated units, i.e. draws of the estimation error under the design's own assignment
-    mechanism. Row k's interval is estimate_k -/+ the (1 - alpha) quantile of |error_k|; the band uses the
-    quantile of the largest standardised |error| over the rows.
+    mechanism. Row k's interval is estimate_k -/+ the r-th largest |error_k| among the other assignments, r =
+    floor(alpha (others + 1)), so that it excludes zero exactly when the p-value is at most alpha (unbounded
+    when r = 0: no p-value can be that small); the band uses the quantile of the largest standardised
+    |error| over the rows. ``identity`` marks the draws that are the
+    observed assignment: with the effects taken out their error says nothing about chance, so the p-value
+    counts the observed assignment once as at least as extreme as itself, (hits among the others + 1) /
+    (others + 1); without that count a test over every assignment rejects one rank too often.
     """
-    extra = 0 if exact else 1
+    others = ~np.asarray(identity, bool)
     spread = errors.std(axis=0)
     absolute = np.abs(errors)
-    quant = np.quantile(absolute, 1 - alpha, axis=0, method="higher")
-    hits = (absolute >= np.abs(estimates)[None, :] - 1e-12).sum(axis=0)
+    allowed = math.floor(alpha * (others.sum() + 1) + 1e-9)
+    quant = (-np.sort(-absolute[others], axis=0)[allowed - 1] if allowed >= 1
+             else np.full(errors.shape[1], np.inf))
+    hits = (absolute[others] >= np.abs(estimates)[None, :] - 1e-12).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         scaled = np.where(spread > 0, absolute / spread, 0.0).max(axis=1)
     crit = float(np.quantile(scaled, 1 - alpha, method="higher")) if len(scaled) else float("nan")
     return {"se": spread, "ci_low": estimates - quant, "ci_high": estimates + quant,
-            "p_value": (hits + extra) / (len(errors) + extra), "crit": crit}
+            "p_value": (hits + 1) / (others.sum() + 1), "crit": crit}
 
 
 def multiplier_bootstrap(psi: np.ndarray, estimates: np.ndarray, n_draws: int, seed: int, alpha: float) -> dict:

@@ -34,6 +34,8 @@ class MoneyEffect:
     ``status``: "shown" (amounts computed), "budget_effect" (amounts computed, but the agreement fixed them:
     no saving by the collaboration), or the verdict code when no effect is shown.
     ``price``: euros per unit of the indicator (None when the indicator is an amount in euros itself).
+    ``population``: the persons the amounts are computed for (the denominators of the participating
+    municipalities in their last period), so that a reader can redo the sum.
     """
 
     indicator: str
@@ -45,6 +47,7 @@ class MoneyEffect:
     saving_low: float = float("nan")
     saving_high: float = float("nan")
     years: float = float("nan")
+    population: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -88,12 +91,14 @@ def money_effects(evaluations: list[IndicatorEvaluation]) -> list[MoneyEffect]:
             continue
         per_year = 4 if indicator.frequency == "kwartaal" else 1
         yearly = _Yearly(h.estimate * per_year, h.ci_low * per_year, h.ci_high * per_year)
+        population = _area_population(e)
         euros = translate_effect(yearly, observed_level=(h.counterfactual + h.estimate) * per_year,
-                                 population=_area_population(e), rate_per=rate_per, euros_per_unit=price or 1.0,
+                                 population=population, rate_per=rate_per, euros_per_unit=price or 1.0,
                                  years=h.post_periods / per_year).table.set_index("measure").loc["euro per jaar"]
         low, high = sorted([-float(euros.ci_low), -float(euros.ci_high)])
         out.append(MoneyEffect(**{**base.__dict__, "saving": -float(euros.estimate), "saving_low": low,
-                                  "saving_high": high, "years": h.post_periods / per_year}))
+                                  "saving_high": high, "years": h.post_periods / per_year,
+                                  "population": population}))
     return out
 
 

@@ -319,7 +319,7 @@ class StaggeredResult(Result):
             errors, _ = _combine(draws["att"][:, :, 2], draws["share"], spec)
             keep = np.isfinite(placebo) & np.isfinite(treatment) & np.isfinite(errors).all(axis=1)
             head = sharp_null_test(overall, placebo[keep], treatment[keep], draws["exact"], self.alpha)
-            table_inf = placebo_table(rows, errors[keep], draws["exact"], self.alpha)
+            table_inf = placebo_table(rows, errors[keep], draws["identity"][keep], self.alpha)
             crit = table_inf["crit"] if self.uniform_bands else float("nan")
         se_rows = np.asarray(table_inf["se"], float)
         table = pd.DataFrame({spec.level_name: spec.levels, "estimate": rows if spec.show_rows else [],
@@ -389,13 +389,14 @@ def _placebo_draws(dy: np.ndarray, xs_base, labels: np.ndarray, clusters: np.nda
     per_cluster = np.full(clusters.max() + 1, gt_core.NEVER)
     per_cluster[clusters] = labels
     draws, exact, total = assignment_draws(per_cluster, n_draws, seed)
-    att, share = [], []
+    att, share, identity = [], [], []
     chunk = max(1, int(2e7 // max(dy.size, 1)))
     n = len(labels)
     while True:
         batch = [d for _, d in zip(range(chunk), draws)]
         if not batch:
             break
+        identity += [np.array_equal(d, per_cluster) for d in batch]
         unit_labels = np.stack(batch)[:, clusters]
         if xs_base is None:
             att.append(gt_core.att_for_labels(dy, unit_labels, w, cells, cohorts, settings)[0])
@@ -403,7 +404,8 @@ def _placebo_draws(dy: np.ndarray, xs_base, labels: np.ndarray, clusters: np.nda
             att.append(np.stack([gt_core.att_with_covariates(dy, xs_base, lab, w, cells, cohorts, settings)[0]
                                  for lab in unit_labels]))
         share.append(np.stack([(w[None, :] * (unit_labels == g)).sum(axis=1) / n for g in cells.cohort], axis=1))
-    return {"att": np.concatenate(att), "share": np.concatenate(share), "exact": exact, "total": total}
+    return {"att": np.concatenate(att), "share": np.concatenate(share), "exact": exact, "total": total,
+            "identity": np.array(identity)}
 
 
 def estimate_staggered(
@@ -593,7 +595,7 @@ def estimate_staggered(
                                  settings, n_draws, seed)
         errors = placebo["att"][:, :, 2]
         ok_draws = np.isfinite(errors[:, valid]).all(axis=1)
-        table = placebo_table(att[valid], errors[ok_draws][:, valid], placebo["exact"], alpha)
+        table = placebo_table(att[valid], errors[ok_draws][:, valid], placebo["identity"][ok_draws], alpha)
         for key in ("se", "ci_low", "ci_high", "p_value"):
             cell_inf[key] = np.full(len(att), np.nan)
             cell_inf[key][valid] = table[key]

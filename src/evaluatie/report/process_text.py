@@ -129,10 +129,12 @@ def _score(median: float) -> str:
     return number(median, 0 if float(median).is_integer() else 1)
 
 
-def _topics(rows: pd.DataFrame, total: int) -> str:
-    """Every tied topic by name when there are at most three, else how many: no tie is broken at random."""
+def _topics(rows: pd.DataFrame, total: int, others: int = 0) -> str:
+    """Every tied topic by name when there are at most three, else how many: no tie is broken at random.
+    ``others``: how many topics were named before; when these rows are all the rest they are 'de andere'."""
     if len(rows) > 3:
-        return f"{len(rows)} van de {total} onderwerpen"
+        return (f"de andere {len(rows)} onderwerpen" if others and others + len(rows) == total
+                else f"{len(rows)} van de {total} onderwerpen")
     return join_words([lower_first(label) for label in sorted(rows["dimension_label"])])
 
 
@@ -149,9 +151,10 @@ def summary_line(pe: ProcessEvaluation) -> str | None:
         text = (f"De partners zien de samenwerking in meting {pe.waves[-1]} op alle {len(agreed)} onderwerpen"
                 f"{which} even ver (mediaan {_score(high)} op een schaal van 0 tot 5).")
     else:
+        furthest = agreed[agreed["median"] == high]
         text = (f"De partners zien de samenwerking in meting {pe.waves[-1]} het verst op "
-                f"{_topics(agreed[agreed['median'] == high], len(latest))} (mediaan {_score(high)} op een schaal van "
-                f"0 tot 5) en het minst ver op {_topics(agreed[agreed['median'] == low], len(latest))} (mediaan "
+                f"{_topics(furthest, len(latest))} (mediaan {_score(high)} op een schaal van 0 tot 5) en het minst "
+                f"ver op {_topics(agreed[agreed['median'] == low], len(latest), len(furthest))} (mediaan "
                 f"{_score(low)}).")
     split = latest[latest.agreement == "split"]
     if len(split):

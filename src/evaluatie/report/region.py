@@ -26,7 +26,7 @@ def cover(region_name: str, summaries: list[dict]) -> Section:
 
 
 def initiatives(summaries: list[dict]) -> Section:
-    rows = [[_link(s), str(s["n_treated"]), str(len(s["effects"])), findings_line(s["effects"])] for s in summaries]
+    rows = [[_link(s), str(s["n_treated"]), str(len(s["effects"])), findings_line(s["effects"], s["n_treated"])] for s in summaries]
     notes = [f"{s['name']}: één deelnemende gemeente. {caution_sentence('single_unit')}"
              for s in summaries if s["n_treated"] == 1]
     return section("region_initiatives.html.j2", "Initiatieven", table=table(
@@ -52,7 +52,7 @@ def effects(summaries: list[dict]) -> Section:
                                                         "Effect", "Marge", "Conclusie"],
                   [[r["label"] + (" (budgeteffect)" if r["budget_effect"] else ""),
                     *effect_cells(r),
-                    verdict_phrase(r) + (f". {caution_sentence(r['caution'])}" if r.get("caution") else "")]
+                    verdict_phrase(r) + (f". {caution_sentence(r['caution'], r)}" if r.get("caution") else "")]
                    for r in records], numeric=["Effect"])
     return section("region_effects.html.j2", "Effecten", chart=chart, table=lines)
 

@@ -30,7 +30,7 @@ CAUTION_TEXTS = {
     "no_pretest": "er zijn te weinig metingen van voor de start om te toetsen of de trends gelijk opliepen",
     "leave_one_out": "het effect hangt sterk af van enkele gemeenten",
     "few_per_cohort": "met weinig gemeenten per startgroep is de marge eerder te smal dan te breed",
-    "trends_none": "gemiddeld over de eerste perioden na de start is het effect niet aantoonbaar (bijlage C)",
+    "trends_none": "per periode na de start geschat is het effect gemiddeld niet aantoonbaar (bijlage C)",
     "synthetic_unsupported": "de synthetische controle, een tweede schatting, steunt de conclusie niet",
 }
 ABBREVIATIONS = ("Wmo", "Zvw", "Wlz", "SEH", "GGZ", "GGD")
@@ -131,8 +131,16 @@ def margin(record: dict, low: float, high: float, unit: bool = True) -> str:
 # --- one effect -------------------------------------------------------------------------------------------
 
 
-def caution_sentence(code: str | None) -> str:
-    return f"Lees met voorzichtigheid: {CAUTION_TEXTS[code]}." if code else ""
+def caution_sentence(code: str | None, record: dict | None = None) -> str:
+    """The caution in one sentence; fragile trends with the breakdown of the record, so that 6% and 81% do
+    not read alike."""
+    if not code:
+        return ""
+    breakdown = (record or {}).get("breakdown", math.nan)
+    if code == "trends_fragile" and breakdown is not None and math.isfinite(breakdown):
+        return (f"Lees met voorzichtigheid: lopen de trends na de start al {number(100 * breakdown, 0)}% zo sterk "
+                "uiteen als voor de start, dan is het effect niet meer aantoonbaar.")
+    return f"Lees met voorzichtigheid: {CAUTION_TEXTS[code]}."
 
 
 def verdict_phrase(record: dict) -> str:
@@ -159,9 +167,9 @@ def effect_sentence(record: dict) -> str:
         return (f"{label}: geen aantoonbaar verschil. Een daling van meer dan {_size(record, low)} of een stijging "
                 f"van meer dan {_size(record, high)} is onwaarschijnlijk.")
     word, more = ("gedaald", "minder") if verdict == "gedaald" else ("gestegen", "meer")
-    # with one municipality the change cannot be told apart from anything else there: no cause is named
+    # a cause is named only for an effect without caution (one municipality, fragile trends, ...)
     cause = (" door de financieringsafspraak (budgeteffect)" if record["budget_effect"]
-             else "" if "single_unit" in record.get("cautions", ()) else " door het initiatief")
+             else "" if record.get("cautions") else " door het initiatief")
     relative = record.get("relative", math.nan)
     # a share of a percentage ('1,1 procentpunt, 11% minder') reads as a second, different change: left out
     share = (f", {number(abs(relative), 0)}% {more}" if relative is not None and math.isfinite(relative)
@@ -188,7 +196,7 @@ def short_finding(record: dict) -> str:
     text = (f"{record['label']}: {VERDICT_LABELS[record['verdict']]}, {_size(record, record['estimate'])} {more} dan "
             f"verwacht (marge {margin(record, record['ci_low'], record['ci_high'], unit=False)}). "
             f"{upper_first(ASSESSMENT_LABELS[record['assessment']])}.")
-    caution = caution_sentence(record.get("caution"))
+    caution = caution_sentence(record.get("caution"), record)
     return f"{text} {caution}".strip()
 
 
@@ -218,13 +226,19 @@ COUNT_WORDS = {"gunstig": ("gunstig effect", "gunstige effecten"),
                "geen_uitspraak": ("indicator zonder betrouwbare uitspraak", "indicatoren zonder betrouwbare uitspraak")}
 
 
-def findings_line(records: list[dict]) -> str:
-    """'2 gunstige effecten, 1 budgeteffect, 3 indicatoren zonder aantoonbaar verschil; 1 effect met voorzichtigheid te lezen'."""
+def findings_line(records: list[dict], n_treated: int | None = None) -> str:
+    """'2 gunstige effecten, 1 budgeteffect, 3 indicatoren zonder aantoonbaar verschil; 1 daarvan met
+    voorzichtigheid te lezen', and with one municipality that its effects are indications."""
     tally = counts(records)
     parts = [plural(tally[k], *COUNT_WORDS[k]) for k in COUNT_WORDS if tally[k]]
     text = ", ".join(parts) if parts else "geen indicatoren"
-    if tally["voorzichtig"]:
-        text += f"; {plural(tally['voorzichtig'], 'effect', 'effecten')} met voorzichtigheid te lezen"
+    careful, shown = tally["voorzichtig"], sum(r["verdict"] in SHOWN for r in records)
+    if careful:
+        which = ("" if shown == 1 else "beide " if careful == shown == 2 else f"alle {shown} " if careful == shown
+                 else f"{careful} daarvan ")
+        text += f"; {which}met voorzichtigheid te lezen"
+    if n_treated == 1 and shown:
+        text += "; één deelnemende gemeente: een aanwijzing, geen bewijs"
     return text
 
 

@@ -213,9 +213,10 @@ def caption(evaluation: IndicatorEvaluation, level: str) -> str:
 
 
 def _slope(evaluation: IndicatorEvaluation) -> str:
-    """The linear pre-trend the pre-start test detects 8 times in 10, with its unit per period."""
-    return (f"{change(evaluation.record(), evaluation.trends.slope_80).lstrip('+')} per "
-            f"{evaluation.events.step}")
+    """The linear pre-trend the pre-start test detects 8 times in 10: how far the groups drift apart each
+    period ('elk kwartaal 1,0 per 1.000 inwoners per kwartaal verder', never '... per kwartaal per kwartaal')."""
+    return (f"elk {evaluation.events.step} "
+            f"{change(evaluation.record(), evaluation.trends.slope_80).lstrip('+')} verder")
 
 
 def sensitivity_caption(evaluation: IndicatorEvaluation, level: str) -> str:
@@ -230,8 +231,8 @@ def sensitivity_caption(evaluation: IndicatorEvaluation, level: str) -> str:
         parts.append("Ook zonder afwijking bevat de marge van dit gemiddelde nul.")
     else:
         parts.append(f"Vanaf {number(100 * trends.breakdown, 0)}% (het omslagpunt) bevat de marge nul.")
-    parts.append(f"De toets vooraf ziet een gelijkmatig uiteenlopende trend van {_slope(evaluation)} in 8 van de 10 "
-                 "gevallen (Roth 2022); een kleinere kan onopgemerkt blijven.")
+    parts.append(f"De toets vooraf ziet groepen die {_slope(evaluation)} uiteenlopen in 8 van de 10 gevallen "
+                 "(Roth 2022); een kleinere afwijking kan onopgemerkt blijven.")
     return " ".join(parts)
 
 

@@ -220,8 +220,14 @@ def settlement_section(financing: Financing | None, settled: Settlement | None) 
                                   "bevatten."]}
     if settled.problem == "single_payer":
         who = f"{PAYER_ARTICLES[settled.missing[0]]} {PAYER_LABELS[settled.missing[0]]}"
-        return {"lines": [f"Er is een afspraak over gedeelde besparingen ({kind}), maar alleen bij {who} is een "
-                          "bedrag aangetoond: tussen de betalers valt niets te verrekenen."]}
+        if settled.equal_shares:  # who else shares in it is not in the params: no settlement is made up
+            return {"lines": [f"Er is een afspraak over gedeelde besparingen ({kind}). Alleen bij {who} is een "
+                              "bedrag aangetoond; wat daarvan naar de andere partners gaat, hangt af van de "
+                              "afgesproken verdeling. Die staat niet in de parameters, dus de verdeling is niet "
+                              "berekend."]}
+        return {"lines": [f"Er is een afspraak over gedeelde besparingen ({kind}), maar de afgesproken verdeling "
+                          f"noemt alleen {who}, waar ook het enige bedrag is aangetoond: er valt niets te "
+                          "verrekenen."]}
     if settled.problem == "missing_share":
         who = join_words([f"{PAYER_ARTICLES[law]} {PAYER_LABELS[law]}" for law in settled.missing])
         return {"lines": [intro + f" De verrekening is niet berekend: de afgesproken verdeling noemt geen deel voor "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 from evaluatie.data.study import Study
 from evaluatie.formats import EURO, euro_amount, join_words, number, p_value
 from evaluatie.outcome.evaluation import SHOWN, IndicatorEvaluation, Note
@@ -158,11 +161,13 @@ def money(evaluations: list[IndicatorEvaluation], financing: Financing | None = 
     effects_ = money_effects(evaluations)
     shares = financing.savings_shares if financing is not None else {}
     careful = {e.id for e in evaluations if e.caution}
-    rows = [[f"{m.label} ({_price(m)})" + ("; lees met voorzichtigheid" if m.indicator in careful else ""),
+    per = {e.id: e.indicator.per for e in evaluations}
+    rows = [[f"{m.label} ({_price(m, per[m.indicator])})" + ("; lees met voorzichtigheid" if m.indicator in careful
+                                                             else ""),
              PAYER_LABELS[m.law], *_amounts(m)] for m in effects_]
     shown = [m for m in effects_ if m.status == "shown"]
     money_table = table("Wie betaalt, wie bespaart (alle deelnemende gemeenten samen, per jaar)",
-                        ["Indicator (aangenomen prijs)", "Betaler", "Besparing per jaar", "Marge per jaar",
+                        ["Indicator (aangenomen prijs, gerekend voor)", "Betaler", "Besparing per jaar", "Marge per jaar",
                          "Sinds de start"], rows, numeric=["Besparing per jaar"]) if rows else None
     savers = _payers([m for m in shown if m.saving_low > 0])
     payers = _payers([m for m in shown if m.saving_high < 0])
@@ -200,8 +205,16 @@ def _payers(effects_: list[MoneyEffect]) -> str:
     return join_words([f"{PAYER_ARTICLES[law]} {PAYER_LABELS[law]}" for law in laws])
 
 
-def _price(m: MoneyEffect) -> str:
-    return "het bedrag zelf" if m.price is None else f"{EURO}{number(m.price, 0)} per keer"
+PERSONS = {"inwoner": "inwoners", "verzekerde": "verzekerden"}
+
+
+def _price(m: MoneyEffect, per: str) -> str:
+    """The price and, where amounts are computed, the persons they are computed for: the sum can be redone."""
+    price = "het bedrag zelf" if m.price is None else f"{EURO}{number(m.price, 0)} per keer"
+    if m.status not in ("shown", "budget_effect") or not math.isfinite(m.population):
+        return price
+    persons = re.sub(r"^[\d.]+\s+", "", per).removesuffix(" per kwartaal")
+    return f"{price}, voor {number(m.population, 0)} {PERSONS.get(persons, persons)}"
 
 
 def _amounts(m: MoneyEffect) -> list[str]:

@@ -92,7 +92,8 @@ def certainty(study: Study, evaluations: list[IndicatorEvaluation]) -> list[str]
         lines.append(line)
     cautious, shown = sum(bool(e.caution) for e in evaluations), sum(e.verdict in SHOWN for e in evaluations)
     if cautious:
-        which = ("Het aangetoonde effect" if shown == 1 else f"Alle {shown} aangetoonde effecten" if cautious == shown
+        which = ("Het aangetoonde effect" if shown == 1 else "Beide aangetoonde effecten" if cautious == shown == 2
+                 else f"Alle {shown} aangetoonde effecten" if cautious == shown
                  else f"{cautious} van de {shown} aangetoonde effecten")
         lines.append(f"{which} lezen we met voorzichtigheid; de toelichting per indicator zegt waarom.")
     return lines
