@@ -378,7 +378,7 @@ def build_initiative(params_file: Path, project_dir: Path, notebook: Path = NOTE
         result.status, result.error = "ok", None
         result.key = input_key(result.inputs)
         parsed = json.loads(summary)
-        result.findings = findings_line(parsed["effects"], parsed["n_treated"])
+        result.findings = findings_line(parsed["effects"], parsed.get("n_treated"))
     except Exception as failure:  # one initiative's failure is reported, the batch goes on
         result.status, result.error = "failed", scrub(_failure_line(failure), project_dir)
     result.seconds = round(time.perf_counter() - started, 1)
