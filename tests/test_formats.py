@@ -21,8 +21,8 @@ def test_changes_carry_their_sign():
 
 
 def test_money_percentages_and_p_values():
-    assert euro(1234) == "€\u00a01.234" and euro(-1234) == "\u2212€\u00a01.234"
-    assert euro_amount(3_900_000) == "€\u00a03,9 mln" and euro_amount(-12_345) == "\u2212€\u00a012.300"
+    assert euro(1234) == "€\u00a01.234" and euro(-1234) == "\u2212\u2060€\u00a01.234"
+    assert euro_amount(3_900_000) == "€\u00a03,9 mln" and euro_amount(-12_345) == "\u2212\u2060€\u00a012.300"
     assert euro_amount(850) == "€\u00a0850"
     assert percent(12.5) == "12,5%"
     assert p_value(0.0004) == "< 0,001" and p_value(0.0312) == "0,031"

@@ -58,13 +58,15 @@ def signed(value: float, decimals: int = 1) -> str:
 
 EURO = "€\u00a0"
 """The euro sign with a non-breaking space: an amount never starts a line without its sign."""
+JOINER = "\u2060"
+"""Between a sign and the euro sign: a line never breaks after '−' and leaves '€ 87' to read as positive."""
 
 
 def euro(value: float, decimals: int = 0) -> str:
     """'€ 1.234'; a negative amount '−€ 1.234'."""
     if _missing(value):
         return MISSING
-    return (MINUS if value < 0 and round(value, decimals) != 0 else "") + EURO + number(abs(value), decimals)
+    return (MINUS + JOINER if value < 0 and round(value, decimals) != 0 else "") + EURO + number(abs(value), decimals)
 
 
 def percent(value: float, decimals: int = 1) -> str:
@@ -93,7 +95,7 @@ def euro_amount(value: float) -> str:
     """Large amounts rounded as a reader says them: '€ 3,9 mln', '−€ 12.300', '€ 850'."""
     if _missing(value):
         return MISSING
-    sign = MINUS if value < 0 else ""
+    sign = MINUS + JOINER if value < 0 else ""
     size = abs(value)
     if size >= 1e6:
         return f"{sign}{EURO}{number(size / 1e6, 1)} mln"

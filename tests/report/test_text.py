@@ -42,7 +42,7 @@ def test_a_cost_rise_is_called_unfavourable_not_maybe_favourable():
 def test_both_bounds_of_a_money_interval_carry_the_euro_sign():
     text = effect_sentence(record(17.9, 7.5, 28.0, "gestegen", "ongunstig", unit="euro", per="verzekerde"))
     assert "marge €\u00a07,50 tot €\u00a028,00 per verzekerde meer" in text
-    assert margin(record(unit="euro", per="verzekerde"), -65.6, -48.1) == "−€\u00a065,60 tot −€\u00a048,10 per verzekerde"
+    assert margin(record(unit="euro", per="verzekerde"), -65.6, -48.1) == "−\u2060€\u00a065,60 tot −\u2060€\u00a048,10 per verzekerde"
 
 
 @pytest.mark.parametrize("low, high", [(-3.0, 1.0), (-0.1, 5.0), (0.0, 2.0)])
@@ -172,3 +172,11 @@ def test_fragile_trends_say_how_fragile():
     assert fragile.endswith("lopen de trends na de start al 6% zo sterk uiteen als voor de start, dan is het "
                             "effect niet meer aantoonbaar.")
     assert "81%" in short_finding(record(caution="trends_fragile") | {"breakdown": 0.81})
+
+
+def test_quintuple_aim_names_an_unreliable_indicator_beside_one_without_difference():
+    status = domain_status([record(verdict="geen_verschil", assessment=None),
+                            record(verdict="onbetrouwbaar", assessment=None, label="Zvw-kosten per inwoner")],
+                           "kosten")
+    assert status == ("gemeten: geen aantoonbaar verschil voor ziekenhuisopnames per 1.000 inwoners; geen "
+                      "betrouwbare uitspraak over Zvw-kosten per inwoner")

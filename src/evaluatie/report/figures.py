@@ -209,13 +209,17 @@ PERCENT_UNITS = ("procent", "procentpunt")
 def relative_effects(records: list[dict]) -> tuple[pd.DataFrame, str]:
     """The effects the chart of shares can show, and caption sentences naming those it leaves out: indicators
     without an estimate to show, and those already in percent (a share of a percentage reads as a second,
-    different change; the table has them)."""
+    different change; the table has them). A budget effect is labelled as such beside real effects."""
     frame = pd.DataFrame(records)
     if frame.empty:
         return frame, ""
     missing = frame.relative.isna()
     percent = frame.unit.isin(PERCENT_UNITS) & ~missing
-    note = "".join(f" Niet in de figuur, {why}: {join_words([lower_first(x) for x in frame.label[which]])}."
+    # 'Naam initiatief: Indicator' (region pages) keeps its capital, a bare indicator label reads in lower case
+    names = frame.label.map(lambda label: label if ": " in label else lower_first(label))
+    frame = frame.assign(label=[label + (" (budgeteffect)" if budget else "")
+                                for label, budget in zip(frame.label, frame.budget_effect)])
+    note = "".join(f" Niet in de figuur, {why}: {join_words(list(names[which]))}."
                    for why, which in (("zonder schatting om te tonen", missing),
                                       ("want al in procenten (zie de tabel)", percent)) if which.any())
     return frame[~missing & ~percent], note

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from evaluatie.formats import EURO, MINUS, join_words, number, side_kept
+from evaluatie.formats import EURO, JOINER, MINUS, join_words, number, side_kept
 
 DOMAIN_LABELS = {"kwaliteit": "ervaren kwaliteit van zorg", "gezondheid": "gezondheid van de bevolking",
                  "kosten": "kosten per inwoner", "professionals": "werkplezier van professionals",
@@ -84,7 +84,7 @@ def signed_amount(record: dict, value: float) -> str:
     decimals = shown_decimals(record, value)
     sign = "" if round(value, decimals) == 0 else ("+" if value > 0 else MINUS)
     size = number(abs(value), decimals)
-    return f"{sign}{EURO}{size}" if record["unit"] == "euro" else f"{sign}{size}"
+    return f"{sign}{JOINER if sign else ''}{EURO}{size}" if record["unit"] == "euro" else f"{sign}{size}"
 
 
 def unit_suffix(record: dict) -> str:
@@ -255,9 +255,15 @@ def domain_status(records: list[dict], domain: str) -> str:
             part = f"{arrow} {lower_first(r['label'])} ({ASSESSMENT_LABELS[r['assessment']]}"
             parts.append(part + ("; lees met voorzichtigheid)" if r.get("caution") else ")"))
         return "; ".join(parts)
-    if all(r["verdict"] in ("onbetrouwbaar", "te_weinig") for r in related):
+    unsure = [r for r in related if r["verdict"] in ("onbetrouwbaar", "te_weinig")]
+    if len(unsure) == len(related):
         return "gemeten, geen betrouwbare uitspraak"
-    return "gemeten, geen aantoonbaar verschil"
+    if not unsure:
+        return "gemeten, geen aantoonbaar verschil"
+    def named(rows):
+        return join_words([lower_first(r["label"]) for r in rows])
+    return (f"gemeten: geen aantoonbaar verschil voor {named([r for r in related if r not in unsure])}; geen "
+            f"betrouwbare uitspraak over {named(unsure)}")
 
 
 def coverage_sentence(records: list[dict]) -> str:

@@ -207,8 +207,8 @@ def caption(evaluation: IndicatorEvaluation, level: str) -> str:
                      + ("lees het effect met voorzichtigheid." if evaluation.verdict in SHOWN
                         else "ook de uitkomst zonder aantoonbaar verschil is daardoor minder zeker."))
     else:
-        parts.append(f"Voor de start liggen de punten rond nul (alle {level}%-marges bevatten nul): dat steunt de "
-                     "vergelijking.")
+        parts.append(f"Voor de start wijkt geen afzonderlijk punt duidelijk af van nul (alle {level}%-marges bevatten "
+                     "nul); gelijke trends zijn daarmee niet bewezen (zie het omslagpunt).")
     return " ".join(parts)
 
 
@@ -226,7 +226,9 @@ def sensitivity_caption(evaluation: IndicatorEvaluation, level: str) -> str:
     parts = [f"Gemiddeld effect over de eerste {plural(trends.lags, one, many)} na de start: "
              f"{change(record, trends.estimate)} (marge {margin(record, trends.ci_low, trends.ci_high)}), met de "
              f"{level}%-marge als de groepen na de start per {one} uiteen mogen lopen tot het getoonde deel van de "
-             f"grootste afwijking per {one} voor de start (Rambachan & Roth 2023)."]
+             f"grootste afwijking per {one} voor de start (Rambachan & Roth 2023). Dit gemiddelde vergelijkt met de "
+             f"laatste {one} voor de start en kan daardoor afwijken van het effect in de hoofdtekst, dat alle perioden "
+             "voor en na de start vergelijkt."]
     if trends.breakdown == 0:
         parts.append("Ook zonder afwijking bevat de marge van dit gemiddelde nul.")
     else:

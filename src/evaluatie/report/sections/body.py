@@ -48,7 +48,7 @@ def initiative(study: Study) -> Section:
                     note="Inwoners volgens de gemeentetabel van deze evaluatie (bijlage B, gegevensbronnen).")
     dump = params.financing.model_dump()
     if not dump.get("savings_shares") and dump.get("shared_savings") not in (None, "geen"):
-        dump["savings_shares"] = "gelijke delen (geen verdeling opgegeven)"
+        dump["savings_shares"] = "niet opgegeven; voor de berekening aangenomen: gelijke delen"
     financing = [[FINANCING_LABELS[k], value_label(v)] for k, v in dump.items() if v not in (None, [], {}, False)]
     return section("initiative.html.j2", "Het initiatief", description=params.description, partners=partners,
                    treated=treated, financing=table("Financiering", ["Kenmerk", "Vorm"], financing) if financing else None)

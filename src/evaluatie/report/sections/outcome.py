@@ -167,8 +167,8 @@ def money(evaluations: list[IndicatorEvaluation], financing: Financing | None = 
              PAYER_LABELS[m.law], *_amounts(m)] for m in effects_]
     shown = [m for m in effects_ if m.status == "shown"]
     money_table = table("Wie betaalt, wie bespaart (alle deelnemende gemeenten samen, per jaar)",
-                        ["Indicator (aangenomen prijs, gerekend voor)", "Betaler", "Besparing per jaar", "Marge per jaar",
-                         "Sinds de start"], rows, numeric=["Besparing per jaar"]) if rows else None
+                        ["Indicator (aangenomen prijs, gerekend voor)", "Betaler", "Per jaar", "Marge per jaar",
+                         "Sinds de start"], rows, numeric=["Per jaar"]) if rows else None
     savers = _payers([m for m in shown if m.saving_low > 0])
     payers = _payers([m for m in shown if m.saving_high < 0])
     return section("money.html.j2", "Wie betaalt, wie bespaart?", table=money_table, overlap=_overlap_sentence(effects_),
@@ -218,13 +218,16 @@ def _price(m: MoneyEffect, per: str) -> str:
 
 
 def _amounts(m: MoneyEffect) -> list[str]:
-    if m.status == "budget_effect":
-        return [f"{euro_amount(m.saving)} (budgeteffect)", f"{euro_amount(m.saving_low)} tot {euro_amount(m.saving_high)}",
-                f"{euro_amount(m.saving * m.years)} over {_years(m.years)}"]
-    if m.status != "shown":
+    """Amounts in words rather than signs ('extra kosten € 3,9 mln'): a minus that means a cost rise in the
+    effects table and extra costs here would read as the same thing."""
+    if m.status not in ("shown", "budget_effect"):
         return [VERDICT_LABELS[m.status], "–", "–"]
-    return [euro_amount(m.saving), f"{euro_amount(m.saving_low)} tot {euro_amount(m.saving_high)}",
-            f"{euro_amount(m.saving * m.years)} over {_years(m.years)}"]
+    word = ("lagere uitgaven" if m.status == "budget_effect" else "besparing") if m.saving > 0 else "extra kosten"
+    low, high = sorted([abs(m.saving_low), abs(m.saving_high)])
+    margin_ = (f"{euro_amount(low)} tot {euro_amount(high)}" if (m.saving_low > 0) == (m.saving_high > 0)
+               else f"{euro_amount(m.saving_low)} tot {euro_amount(m.saving_high)}")
+    return [f"{word} {euro_amount(abs(m.saving))}" + (" (budgeteffect)" if m.status == "budget_effect" else ""),
+            margin_, f"{word} {euro_amount(abs(m.saving * m.years))} over {_years(m.years)}"]
 
 
 def _years(years: float) -> str:

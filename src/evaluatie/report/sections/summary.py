@@ -81,7 +81,8 @@ def certainty(study: Study, evaluations: list[IndicatorEvaluation]) -> list[str]
                      "aanwijzing, niet als bewijs.")
     inferences = {e.headline.inference for e in evaluations if e.headline}
     if 1 < n < AUTO_MIN_TREATED and inferences == {"randomization"}:
-        lines.append(f"Er doen {n} gemeenten mee. Met zo weinig gemeenten zijn de marges breed; we bepalen ze door "
+        lines.append(f"Er doen {n} gemeenten mee. Met zo weinig gemeenten is de gewone berekening van de marges te "
+                     "optimistisch; we bepalen ze daarom door "
                      "de deelname bij toeval aan andere gemeenten toe te wijzen (randomisatie-inferentie).")
     staggered = [e for e in evaluations if e.staggered and e.headline]
     if staggered:
@@ -126,7 +127,8 @@ def meaning(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation |
                       "vergelijkingsgroep nodig, bijvoorbeeld gemeenten die voor de start op de deelnemers leken.")
     if not any(by.values()) and any(e.verdict == "geen_verschil" for e in evaluations):
         points.append("Er is nog geen effect aangetoond. Effecten van samenwerking en preventie komen vaak pas na "
-                      "jaren: blijf meten, en overweeg meer gemeenten of andere indicatoren.")
+                      "jaren: blijf meten, en leg nieuwe indicatoren of meer gemeenten vooraf vast, niet na het zien van de "
+                      "uitkomst.")
     if process is not None:
         split = process.latest_consensus()
         split = split[split.agreement == "split"] if not split.empty else split
