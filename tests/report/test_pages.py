@@ -257,3 +257,18 @@ def test_a_reader_can_redo_the_sum_of_a_saving(built_reports):
     assert row[2].startswith("besparing ")  # in words, not a sign that reads like the effect's minus
     millions = float(re.search(r"€\s(\d+,\d) mln", row[2]).group(1).replace(",", "."))
     assert abs(per_thousand * persons / 1000 * price / 1e6 - millions) <= 0.05 * millions + 0.05
+
+
+def test_effects_beside_a_collaboration_at_its_start_are_flagged_in_the_core_message_too(built_reports):
+    flagged = {}
+    for name in REPORTS:
+        text = read(built_reports / "reports" / f"{name}.html").visible
+        start = text.index("Wat is onderzocht?")
+        core = text[start:text.index("Het initiatief ", start)]
+        body = text[text.rindex("Samenhang en lessen"):]
+        lesson = "Let op: er zijn effecten, terwijl de partners de samenwerking" in body
+        assert ("Let op: de partners zien de samenwerking op de meeste onderwerpen nog aan het begin" in core) \
+            == lesson, name
+        flagged[name] = lesson
+    assert flagged["lindeland/huisarts-plus"]  # partners at phase 1 in both measurements, effects shown
+    assert not flagged["venstreek/krachtige-basiszorg"]  # no effect shown

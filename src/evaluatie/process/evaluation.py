@@ -68,6 +68,16 @@ class ProcessEvaluation:
             return self.consensus
         return self.consensus[(self.consensus.wave == self.waves[-1]) & ~self.consensus.suppressed]
 
+    @property
+    def mostly_at_start(self) -> bool:
+        """The partners place the collaboration at its start (median at most ``START_LEVEL``) on most topics
+        of the last wave: effects found beside that need another explanation too."""
+        latest = self.latest_consensus()
+        return bool(not latest.empty and (latest["median"] <= START_LEVEL).mean() > 0.5)
+
+
+START_LEVEL = 2  # on the 0-5 maturity scale: 'gestart' at most
+
 
 def _hash(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -11,6 +11,7 @@ from evaluatie.formats import dutch_date, join_words, number, period_text
 from evaluatie.outcome.evaluation import IndicatorEvaluation
 from evaluatie.periods import parse_period
 from evaluatie.process import ProcessEvaluation
+from evaluatie.process.evaluation import START_LEVEL
 from evaluatie.report.markup import Section, section, table
 from evaluatie.report.labels import FINANCING_LABELS, KIND_LABELS, value_label
 from evaluatie.report.render import TOC_PLACEHOLDER
@@ -59,7 +60,7 @@ def lessons(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation |
     right = []
     latest = process.latest_consensus() if process is not None else pd.DataFrame()
     if not latest.empty:
-        low = [lower_first(d) for d in latest[latest["median"] <= 2].dimension_label]
+        low = [lower_first(d) for d in latest[latest["median"] <= START_LEVEL].dimension_label]
         split = [lower_first(d) for d in latest[latest.agreement == "split"].dimension_label]
         if low:
             right.append(f"Onderwerpen waarop de samenwerking nog aan het begin staat: {join_words(low)}.")
@@ -86,8 +87,8 @@ def lessons(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation |
             goals.append(f"{r['label']}: {word} door de budgetafspraak; dat is geen effect van de samenwerking.")
         elif r["assessment"] == "ongunstig":
             goals.append(f"{r['label']}: {word}, de ongewenste kant op; bespreek de oorzaak.")
-    if any(r["verdict"] in ("gedaald", "gestegen") for r in records) and not latest.empty \
-            and (latest["median"] <= 2).mean() > 0.5:
+    if any(r["verdict"] in ("gedaald", "gestegen") for r in records) and process is not None \
+            and process.mostly_at_start:
         goals.append("Let op: er zijn effecten, terwijl de partners de samenwerking op de meeste onderwerpen nog aan "
                      "het begin zien. Bespreek wat de effecten dan verklaart.")
     coverage = table("Welke doelen van de Quintuple Aim dekt het bewijs?", ["Doel", "Wat zegt het bewijs?"],

@@ -114,6 +114,9 @@ def meaning(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation |
         points.append(f"De gunstige ontwikkeling van {_labels(careful)} wijst de goede kant op, maar is nog "
                       "geen stevig resultaat (zie 'Hoe zeker is dit?'): blijf meten voordat u er grote besluiten op "
                       "bouwt.")
+    if any(e.verdict in SHOWN for e in evaluations) and process is not None and process.mostly_at_start:
+        points.append("Let op: de partners zien de samenwerking op de meeste onderwerpen nog aan het begin. Zoek "
+                      "ook naar andere verklaringen voor de effecten voordat u ze aan de samenwerking toeschrijft.")
     if by["ongunstig"]:
         points.append(f"Bespreek waarom {_labels(by['ongunstig'])} de ongewenste kant op ging.")
     if by["ambigu"]:
