@@ -121,3 +121,11 @@ def test_the_rest_of_the_topics_are_called_the_others():
     assert _topics(rows, 12, others=2) == "de andere 10 onderwerpen"
     assert _topics(rows, 13, others=2) == "10 van de 13 onderwerpen"
     assert _topics(rows.head(2), 12) == "onderwerp 0 en onderwerp 1"
+
+
+def test_the_core_message_names_clear_gaps_between_perspectives(verdeeld):
+    latest = verdeeld.latest_consensus()
+    gaps = verdeeld.perspective_differences.dropna(subset=["spread"])
+    gaps = gaps[(gaps.wave == verdeeld.waves[-1]) & (gaps.p_holm < 0.10) & gaps.dimension_label.isin(latest.dimension_label)]
+    line = summary_line(verdeeld)
+    assert ("Wel verschillen de perspectieven duidelijk over" in line) == (len(gaps) > 0)

@@ -160,4 +160,10 @@ def summary_line(pe: ProcessEvaluation) -> str | None:
     if len(split):
         text += (f" Over {plural(len(split), 'onderwerp', 'onderwerpen')} van de {len(latest)} zijn ze sterk "
                  "verdeeld.")
+    gaps = pe.perspective_differences.dropna(subset=["spread"])
+    gaps = gaps[(gaps["wave"] == pe.waves[-1]) & (gaps["p_holm"] < HOLM_SHOWN)
+                & gaps["dimension_label"].isin(latest["dimension_label"])]
+    if len(gaps):  # agreement over all partners can hide one perspective that scores apart
+        text += (" Wel verschillen de perspectieven duidelijk over "
+                 f"{_topics(gaps, len(latest))} (bijlage D).")
     return text
