@@ -272,3 +272,12 @@ def test_effects_beside_a_collaboration_at_its_start_are_flagged_in_the_core_mes
         flagged[name] = lesson
     assert flagged["lindeland/huisarts-plus"]  # partners at phase 1 in both measurements, effects shown
     assert not flagged["venstreek/krachtige-basiszorg"]  # no effect shown
+
+
+def test_the_money_since_the_start_has_its_margin(built_reports):
+    page = read(built_reports / "reports" / "lindeland" / "samen-indiceren.html")
+    row = next(r for r in table(page, "Wie betaalt, wie bespaart") if r[0].startswith("Ziekenhuisopnames"))
+    found = re.fullmatch(r"besparing € (\d+,\d) mln over (\d+) jaar \(marge € (\d+,\d) mln tot € (\d+,\d) mln\)",
+                         row[4].replace("\u2060", "").replace("\u00a0", " "))
+    total, low, high = (float(found.group(i).replace(",", ".")) for i in (1, 3, 4))
+    assert low < total < high

@@ -223,11 +223,15 @@ def _amounts(m: MoneyEffect) -> list[str]:
     if m.status not in ("shown", "budget_effect"):
         return [VERDICT_LABELS[m.status], "–", "–"]
     word = ("lagere uitgaven" if m.status == "budget_effect" else "besparing") if m.saving > 0 else "extra kosten"
-    low, high = sorted([abs(m.saving_low), abs(m.saving_high)])
-    margin_ = (f"{euro_amount(low)} tot {euro_amount(high)}" if (m.saving_low > 0) == (m.saving_high > 0)
-               else f"{euro_amount(m.saving_low)} tot {euro_amount(m.saving_high)}")
+    def between(low: float, high: float) -> str:
+        if (low > 0) == (high > 0):
+            low, high = sorted([abs(low), abs(high)])
+        return f"{euro_amount(low)} tot {euro_amount(high)}"
+
     return [f"{word} {euro_amount(abs(m.saving))}" + (" (budgeteffect)" if m.status == "budget_effect" else ""),
-            margin_, f"{word} {euro_amount(abs(m.saving * m.years))} over {_years(m.years)}"]
+            between(m.saving_low, m.saving_high),
+            f"{word} {euro_amount(abs(m.saving * m.years))} over {_years(m.years)} (marge "
+            f"{between(m.saving_low * m.years, m.saving_high * m.years)})"]
 
 
 def _years(years: float) -> str:
