@@ -241,14 +241,14 @@ def _treated(indicator: str, data: pd.DataFrame, starts: dict, frequency: str) -
     few_pre, counts = [], {}
     for unit, start in starts.items():
         seen = [parse_period(p) for p in observed.period[observed.unit_id == unit]]
-        first = first_treated_period(parse_period(start), frequency) if start is not None else None
+        begins = parse_period(start) if start is not None else None
+        first = first_treated_period(begins, frequency) if begins is not None else None
         # a yearly series with a start in Q3 or Q4: that year is partly treated, neither before nor from the start
-        partial = (pd.Period(year=parse_period(start).year, freq="Y")
-                   if first is not None and first.freqstr.startswith("Y") and first.year > parse_period(start).year
-                   else None)
+        partial = (pd.Period(year=begins.year, freq="Y")
+                   if first is not None and first.freqstr.startswith("Y") and first.year > begins.year else None)
         pre = sum(p < (partial or first) for p in seen) if first is not None else None
-        shown_start = "–" if first is None else (f"{format_period(parse_period(start))} ({partial.year} deels met "
-                                                 "initiatief)" if partial is not None else format_period(first))
+        shown_start = "–" if first is None else (f"{format_period(begins)} ({partial.year} deels met initiatief)"
+                                                 if partial is not None else format_period(first))
         counts[unit] = {"start": shown_start, "voor": "–" if pre is None else pre,
                         "vanaf start": "–" if pre is None else sum(p >= first for p in seen)}
         if not seen:

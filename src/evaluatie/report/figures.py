@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from evaluatie.memo import remembered
 from evaluatie.formats import join_words, number, side_kept, signed
 from evaluatie.periods import parse_period
-from evaluatie.report.text import lower_first
+from evaluatie.report.text import effect_label, lower_first
 
 WIDTH = 4.8  # inches; see the module docstring
 FONT_SIZE = 11
@@ -217,8 +217,7 @@ def relative_effects(records: list[dict]) -> tuple[pd.DataFrame, str]:
     percent = frame.unit.isin(PERCENT_UNITS) & ~missing
     # 'Naam initiatief: Indicator' (region pages) keeps its capital, a bare indicator label reads in lower case
     names = frame.label.map(lambda label: label if ": " in label else lower_first(label))
-    frame = frame.assign(label=[label + (" (budgeteffect)" if budget else "")
-                                for label, budget in zip(frame.label, frame.budget_effect)])
+    frame = frame.assign(label=[effect_label(r) for r in records])
     note = "".join(f" Niet in de figuur, {why}: {join_words(list(names[which]))}."
                    for why, which in (("zonder schatting om te tonen", missing),
                                       ("want al in procenten (zie de tabel)", percent)) if which.any())

@@ -14,7 +14,9 @@ from evaluatie.formats import number
 from evaluatie.report import figures
 from evaluatie.report.markup import Section, section, table
 from evaluatie.report.records import load_summaries
-from evaluatie.report.text import caution_sentence, effect_cells, findings_line, plural, verdict_phrase
+from evaluatie.report.text import (
+    caution_sentence, effect_cells, effect_label, findings_line, plural, verdict_phrase,
+)
 
 __all__ = ["cover", "effects", "initiatives", "load_summaries", "maturity"]
 
@@ -26,7 +28,8 @@ def cover(region_name: str, summaries: list[dict]) -> Section:
 
 
 def initiatives(summaries: list[dict]) -> Section:
-    rows = [[_link(s), str(s["n_treated"]), str(len(s["effects"])), findings_line(s["effects"], s["n_treated"])] for s in summaries]
+    rows = [[_link(s), str(s["n_treated"]), str(len(s["effects"])), findings_line(s["effects"], s["n_treated"])]
+            for s in summaries]
     notes = [f"{s['name']}: één deelnemende gemeente. {caution_sentence('single_unit')}"
              for s in summaries if s["n_treated"] == 1]
     return section("region_initiatives.html.j2", "Initiatieven", table=table(
@@ -50,7 +53,7 @@ def effects(summaries: list[dict]) -> Section:
                                           "waarde zonder initiatief." + left_out) if not rows.empty else None
     lines = table("Effect per initiatief en indicator", ["Initiatief en indicator" if several else "Indicator",
                                                         "Effect", "Marge", "Conclusie"],
-                  [[r["label"] + (" (budgeteffect)" if r["budget_effect"] else ""),
+                  [[effect_label(r),
                     *effect_cells(r),
                     verdict_phrase(r) + (f". {caution_sentence(r['caution'], r)}" if r.get("caution") else "")]
                    for r in records], numeric=["Effect"])

@@ -131,6 +131,11 @@ def margin(record: dict, low: float, high: float, unit: bool = True) -> str:
 # --- one effect -------------------------------------------------------------------------------------------
 
 
+def effect_label(record: dict) -> str:
+    """The indicator as tables and charts name it: a budget effect says so beside real effects."""
+    return record["label"] + (" (budgeteffect)" if record["budget_effect"] else "")
+
+
 def caution_sentence(code: str | None, record: dict | None = None) -> str:
     """The caution in one sentence; fragile trends with the breakdown of the record, so that 6% and 81% do
     not read alike."""

@@ -15,6 +15,7 @@ from evaluatie.process.evaluation import START_LEVEL
 from evaluatie.report.markup import Section, section, table
 from evaluatie.report.labels import FINANCING_LABELS, KIND_LABELS, value_label
 from evaluatie.report.render import TOC_PLACEHOLDER
+from evaluatie.report.sections.summary import effects_beside_early_collaboration
 from evaluatie.report.text import (
     DOMAIN_LABELS, coverage_sentence, domain_status, lower_first, margin, plural, short_change, upper_first,
 )
@@ -87,8 +88,7 @@ def lessons(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation |
             goals.append(f"{r['label']}: {word} door de budgetafspraak; dat is geen effect van de samenwerking.")
         elif r["assessment"] == "ongunstig":
             goals.append(f"{r['label']}: {word}, de ongewenste kant op; bespreek de oorzaak.")
-    if any(r["verdict"] in ("gedaald", "gestegen") for r in records) and process is not None \
-            and process.mostly_at_start:
+    if effects_beside_early_collaboration(evaluations, process):
         goals.append("Let op: er zijn effecten, terwijl de partners de samenwerking op de meeste onderwerpen nog aan "
                      "het begin zien. Bespreek wat de effecten dan verklaart.")
     coverage = table("Welke doelen van de Quintuple Aim dekt het bewijs?", ["Doel", "Wat zegt het bewijs?"],

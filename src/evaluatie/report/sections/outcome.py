@@ -15,8 +15,8 @@ from evaluatie.report.markup import Section, section, table
 from evaluatie.report.labels import PAYER_ARTICLES, PAYER_LABELS
 from evaluatie.report.sections.design import full_participation_sentence, settlement_section, synthetic_sentence
 from evaluatie.report.text import (
-    VERDICT_LABELS, caution_sentence, change, effect_cells, effect_sentence, lower_first, margin, plural,
-    verdict_phrase,
+    VERDICT_LABELS, caution_sentence, change, effect_cells, effect_label, effect_sentence, lower_first, margin,
+    plural, verdict_phrase,
 )
 
 STEP_WORDS = {"jaar": ("jaar", "jaar"), "kwartaal": ("kwartaal", "kwartalen"), "meting": ("meting", "metingen")}
@@ -126,7 +126,7 @@ def effects(study: Study, evaluations: list[IndicatorEvaluation]) -> Section:
     records = [e.record() for e in evaluations]
     overview = table(
         "Effect per indicator", ["Indicator", "Effect", f"Marge ({level}%)", "Conclusie"],
-        [[r["label"] + (" (budgeteffect)" if r["budget_effect"] else ""),
+        [[effect_label(r),
           *effect_cells(r),
           verdict_phrase(r) + ("; lees met voorzichtigheid" if r["caution"] else "")] for r in records],
         numeric=["Effect"])

@@ -100,6 +100,13 @@ def certainty(study: Study, evaluations: list[IndicatorEvaluation]) -> list[str]
     return lines
 
 
+def effects_beside_early_collaboration(evaluations: list[IndicatorEvaluation],
+                                       process: ProcessEvaluation | None) -> bool:
+    """Effects are shown while the partners place the collaboration at its start: the kernboodschap and the
+    Samenhang section both say so, from this one rule."""
+    return any(e.verdict in SHOWN for e in evaluations) and process is not None and process.mostly_at_start
+
+
 def meaning(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation | None) -> list[str]:
     """What it means for the steering group, from the assessments (two to four points)."""
     by = {kind: [e for e in evaluations if e.assessment == kind]
@@ -114,7 +121,7 @@ def meaning(evaluations: list[IndicatorEvaluation], process: ProcessEvaluation |
         points.append(f"De gunstige ontwikkeling van {_labels(careful)} wijst de goede kant op, maar is nog "
                       "geen stevig resultaat (zie 'Hoe zeker is dit?'): blijf meten voordat u er grote besluiten op "
                       "bouwt.")
-    if any(e.verdict in SHOWN for e in evaluations) and process is not None and process.mostly_at_start:
+    if effects_beside_early_collaboration(evaluations, process):
         points.append("Let op: de partners zien de samenwerking op de meeste onderwerpen nog aan het begin. Zoek "
                       "ook naar andere verklaringen voor de effecten voordat u ze aan de samenwerking toeschrijft.")
     if by["ongunstig"]:
